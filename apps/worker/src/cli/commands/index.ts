@@ -1,0 +1,11 @@
+/** A CLI subcommand: `run` receives the arguments after the command name and returns the exit code. */
+export interface CliCommand {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+/**
+ * Registry of subcommands. Each command lives in its own file in this folder;
+ * add one line here per command (for `maskfill model fetch`, register "model").
+ */
+export const commands: Record<string, CliCommand> = {};

@@ -1,0 +1,29 @@
+import { commands } from "./commands/index.ts";
+
+/** Prints the list of subcommands. */
+function printUsage(): void {
+  const lines = ["Usage: maskfill <command> [options]", "", "Commands:"];
+  for (const [name, command] of Object.entries(commands)) {
+    lines.push(`  ${name.padEnd(14)} ${command.summary}`);
+  }
+  lines.push("", "Run `maskfill <command> --help` for the options of one command.");
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+const [name, ...rest] = process.argv.slice(2);
+if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  printUsage();
+  process.exit(name === undefined ? 1 : 0);
+}
+const command = commands[name];
+if (command === undefined) {
+  process.stderr.write(`maskfill: unknown command "${name}". Run \`maskfill --help\` for the list.\n`);
+  process.exit(2);
+}
+try {
+  process.exitCode = await command.run(rest);
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`maskfill ${name}: ${message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,116 @@
+/**
+ * Public types of the inference engine. The worker, the CLI and the web app
+ * program against these, so change them only together with every caller.
+ */
+
+/** Which ONNX file of a model directory to load. */
+export type ModelVariant = "fp32" | "quantized" | "fp16";
+
+/** onnxruntime execution provider used for a session. */
+export type ExecutionProviderName = "cpu" | "cuda";
+
+export interface LoadModelOptions {
+  /** Directory in the optimum layout (model.onnx) or the transformers.js layout (onnx/model.onnx). */
+  modelDir: string;
+  /** File variant; defaults to "fp32", falling back to nothing: a missing variant is an error. */
+  variant?: ModelVariant;
+  executionProvider?: ExecutionProviderName;
+  /** Intra-op threads for the CPU provider; 0 lets onnxruntime choose. */
+  intraOpThreads?: number;
+  /** Maximum padded tokens (batch rows x padded length) in one session.run call. */
+  tokenBudget?: number;
+}
+
+/** Identity and shape of a loaded model, as shown in the dashboard's model status. */
+export interface ModelInfo {
+  /** Human-readable name, from config.json `_name_or_path` or the directory name. */
+  name: string;
+  modelDir: string;
+  /** Absolute path of the loaded .onnx file. */
+  onnxPath: string;
+  variant: ModelVariant;
+  /** Number of weights in the graph initializers. */
+  parameterCount: number;
+  executionProvider: ExecutionProviderName;
+  vocabSize: number;
+  maskToken: string;
+  /** Usable positions per sequence including <s> and </s> (512 for RoBERTa). */
+  maxSequenceLength: number;
+  loadMs: number;
+}
+
+export interface FillMaskRequest {
+  text: string;
+  /** Predictions per mask, integer in 1..vocabSize; default 5. */
+  topK?: number;
+  /** Restrict predictions to these candidate words (full-vocabulary probabilities). */
+  targets?: string[];
+  /** Drop <s>, </s>, <pad>, <unk>, <mask> from predictions; default true. */
+  dropSpecialTokens?: boolean;
+}
+
+export interface Prediction {
+  tokenId: number;
+  /** Decoded token text, e.g. " cat" (never byte-level symbols such as "Ġ"). */
+  token: string;
+  /** Softmax probability over the full vocabulary. */
+  probability: number;
+  /** The input text with only this mask filled, other masks left as typed. */
+  sequence: string;
+}
+
+/** Character span [start, end) of the input that was encoded when the input exceeded the window. */
+export interface CharSpan {
+  start: number;
+  end: number;
+}
+
+export interface FillMaskResult {
+  text: string;
+  /** One list per mask, left to right, each sorted by probability, highest first. */
+  masks: Prediction[][];
+  /** Tokens encoded, including <s> and </s>. */
+  tokenCount: number;
+  /** Set when only part of a long input was encoded. */
+  window: CharSpan | null;
+}
+
+/** A per-request failure that leaves the other requests of the batch untouched. */
+export interface EngineItemError {
+  /** Stable machine-readable code, e.g. "no_mask", "too_many_masks", "invalid_top_k". */
+  code: string;
+  message: string;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: EngineItemError };
+
+export type ScoreVariant = "original" | "within_word_l2r";
+
+export interface ScoreRequest {
+  text: string;
+  variant?: ScoreVariant;
+}
+
+export interface TokenScore {
+  /** Position in the encoded sequence (0 is <s>). */
+  position: number;
+  tokenId: number;
+  token: string;
+  /** Index of the word this token belongs to, from the tokenizer's word boundaries. */
+  wordIndex: number;
+  /** Natural-log probability of the original token at its masked position. */
+  logProb: number;
+}
+
+export interface ScoreResult {
+  text: string;
+  variant: ScoreVariant;
+  /** Pseudo-log-likelihood: sum of the token log-probabilities. */
+  pll: number;
+  tokenCount: number;
+  meanPll: number;
+  /** exp(-pll / tokenCount). */
+  pseudoPerplexity: number;
+  tokens: TokenScore[];
+  window: CharSpan | null;
+}
