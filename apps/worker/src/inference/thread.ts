@@ -1,0 +1,62 @@
+/**
+ * Inference thread: owns the Engine so that onnxruntime's session.run, which runs synchronously
+ * on the calling thread in onnxruntime-node 1.31, never blocks the main thread's event loop
+ * (BullMQ lock renewal, Redis heartbeats, shutdown signals).
+ */
+import { parentPort } from "node:worker_threads";
+import { Engine } from "@maskfill/core";
+import type { LoadedModel, SerializedError, ThreadReply, ThreadRequest, ThreadValue } from "./protocol.ts";
+
+if (parentPort === null) throw new Error("thread.ts must run in a worker thread.");
+const port = parentPort;
+
+let engine: Engine | undefined;
+
+/** Loads a model and runs one warm-up request; the previous engine keeps serving if this fails. */
+async function load(options: ThreadRequest & { type: "load" }): Promise<LoadedModel> {
+  const next = await Engine.load(options.options);
+  const started = performance.now();
+  await next.fillMask([{ text: `Hello ${next.info.maskToken}.`, topK: 1 }]);
+  const warmupMs = performance.now() - started;
+  const previous = engine;
+  engine = next;
+  await previous?.dispose();
+  return { info: next.info, warmupMs };
+}
+
+function current(): Engine {
+  if (engine === undefined) {
+    throw Object.assign(new Error("No model is loaded in this worker yet."), { retryable: true });
+  }
+  return engine;
+}
+
+async function handle(message: ThreadRequest): Promise<ThreadValue> {
+  switch (message.type) {
+    case "load":
+      return load(message);
+    case "fill-mask":
+      return current().fillMask(message.requests);
+    case "score":
+      return current().score(message.requests);
+    case "dispose":
+      await engine?.dispose();
+      engine = undefined;
+      return null;
+  }
+}
+
+function serialize(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    const retryable = "retryable" in error && typeof error.retryable === "boolean" ? error.retryable : true;
+    return { name: error.name, message: error.message, retryable };
+  }
+  return { name: "Error", message: String(error), retryable: true };
+}
+
+port.on("message", (message: ThreadRequest) => {
+  handle(message).then(
+    (value) => port.postMessage({ type: "reply", id: message.id, ok: true, value } satisfies ThreadReply),
+    (error: unknown) => port.postMessage({ type: "reply", id: message.id, ok: false, error: serialize(error) } satisfies ThreadReply),
+  );
+});

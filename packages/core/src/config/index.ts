@@ -1,0 +1,1 @@
+export { ConfigError, envSchema, loadConfig, redact, type MaskfillConfig } from "./env.ts";
