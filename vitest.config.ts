@@ -7,5 +7,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Generates the Prisma client when it is missing or older than prisma/schema.prisma.
+    globalSetup: ["packages/core/test/db/global-setup.ts"],
   },
 });
