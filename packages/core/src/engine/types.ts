@@ -1,3 +1,5 @@
+import type { Logger } from "pino";
+
 /**
  * Public types of the inference engine. The worker, the CLI and the web app
  * program against these, so change them only together with every caller.
@@ -12,13 +14,21 @@ export type ExecutionProviderName = "cpu" | "cuda";
 export interface LoadModelOptions {
   /** Directory in the optimum layout (model.onnx) or the transformers.js layout (onnx/model.onnx). */
   modelDir: string;
-  /** File variant; defaults to "fp32", falling back to nothing: a missing variant is an error. */
+  /**
+   * File variant. Without it, the directory's maskfill.json `defaultVariant` applies, then
+   * "fp32". A missing file for the chosen variant is an error; there is no silent fallback.
+   */
   variant?: ModelVariant;
+  /** Default "cpu". "cuda" needs onnxruntime-node's CUDA binaries and fails clearly without them. */
   executionProvider?: ExecutionProviderName;
-  /** Intra-op threads for the CPU provider; 0 lets onnxruntime choose. */
+  /** Intra-op threads for the CPU provider; 0 (the default) lets onnxruntime choose. */
   intraOpThreads?: number;
-  /** Maximum padded tokens (batch rows x padded length) in one session.run call. */
+  /** Maximum padded tokens (batch rows x padded length) in one session.run call; default 2048. */
   tokenBudget?: number;
+  /** Maximum masks in one fill-mask text, 1..512; default 16. */
+  maxMasksPerText?: number;
+  /** Receives load and dispose logs; default a silent logger. */
+  logger?: Logger;
 }
 
 /** Identity and shape of a loaded model, as shown in the dashboard's model status. */
@@ -73,6 +83,14 @@ export interface FillMaskResult {
   tokenCount: number;
   /** Set when only part of a long input was encoded. */
   window: CharSpan | null;
+  /** Targets that were not scored, with the reason (for example several tokens); only set when targets were given. */
+  rejectedTargets?: RejectedTarget[];
+}
+
+/** A `targets` entry that could not be scored. */
+export interface RejectedTarget {
+  target: string;
+  reason: string;
 }
 
 /** A per-request failure that leaves the other requests of the batch untouched. */

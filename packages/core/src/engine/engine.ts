@@ -1,0 +1,209 @@
+import * as ort from "onnxruntime-node";
+import { pino, type Logger } from "pino";
+import { BatchRunner, type LogitsRequest } from "./batch-runner.ts";
+import { EngineDisposedError, EngineOptionError, ModelLoadError } from "./errors.ts";
+import { DEFAULT_MAX_MASKS_PER_TEXT, prepareFillMask, type PreparedFillMask } from "./fill-mask-request.ts";
+import { topKProbabilities } from "./logits-math.ts";
+import { MaskedTextTokenizer } from "./masked-text-tokenizer.ts";
+import { readModelFiles, type ModelFiles } from "./model-files.ts";
+import { countOnnxParameters } from "./onnx-parameters.ts";
+import type { FillMaskRequest, FillMaskResult, LoadModelOptions, ModelInfo, Outcome, Prediction } from "./types.ts";
+
+/** Default padded tokens per batch; measured on roberta-base/large shapes (see docs/benchmarks.md). */
+export const DEFAULT_TOKEN_BUDGET = 2048;
+
+const NO_IDS: ReadonlySet<number> = new Set();
+
+/**
+ * A loaded fill-mask model: an onnxruntime session, its tokenizer and a batch runner. Safe to
+ * share between concurrent callers; batches run one at a time per engine.
+ */
+export class Engine {
+  private disposed = false;
+
+  private constructor(
+    readonly info: ModelInfo,
+    /** Tokenizer that encodes masked or plain text with offsets; reusable by scoring code. */
+    readonly tokenizer: MaskedTextTokenizer,
+    /** Batched logits runner under this engine's token budget; reusable by scoring code. */
+    readonly runner: BatchRunner,
+    private readonly session: ort.InferenceSession,
+    private readonly maxMasksPerText: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Loads a model directory (optimum or transformers.js layout). Throws ModelLoadError naming
+   * the path for a missing file, an unreadable graph or unexpected inputs/outputs, and
+   * EngineOptionError for an invalid option.
+   */
+  static async load(options: LoadModelOptions): Promise<Engine> {
+    const started = performance.now();
+    checkLoadOptions(options);
+    const logger = options.logger ?? pino({ level: "silent" });
+    const executionProvider = options.executionProvider ?? "cpu";
+
+    const files = await readModelFiles(options.modelDir, options.variant);
+    const tokenizer = new MaskedTextTokenizer(files.tokenizerJson, files.tokenizerConfig, files.modelDir);
+    const session = await createSession(files.onnxPath, executionProvider, options.intraOpThreads ?? 0);
+    try {
+      const vocabSize = checkGraph(session, files, tokenizer);
+      const parameterCount = await countOnnxParameters(files.onnxPath).catch((error: Error) => {
+        throw new ModelLoadError(`Cannot read the weights of ${files.onnxPath}: ${error.message}`);
+      });
+      const info: ModelInfo = {
+        name: files.name,
+        modelDir: files.modelDir,
+        onnxPath: files.onnxPath,
+        variant: files.variant,
+        parameterCount,
+        executionProvider,
+        vocabSize,
+        maskToken: tokenizer.maskToken,
+        maxSequenceLength: maxSequenceLength(files),
+        loadMs: Math.round(performance.now() - started),
+      };
+      const runner = new BatchRunner(session, options.tokenBudget ?? DEFAULT_TOKEN_BUDGET, tokenizer.padTokenId, vocabSize);
+      logger.info({ model: info.name, onnxPath: info.onnxPath, variant: info.variant, executionProvider, loadMs: info.loadMs }, "Model loaded");
+      return new Engine(info, tokenizer, runner, session, options.maxMasksPerText ?? DEFAULT_MAX_MASKS_PER_TEXT, logger);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+  }
+
+  /**
+   * Fills the masks of every request: one outcome per request, in order. Invalid requests get
+   * an error outcome and never affect the others. All valid requests share length-grouped
+   * batches, and results do not depend on which requests come together.
+   */
+  async fillMask(requests: FillMaskRequest[]): Promise<Outcome<FillMaskResult>[]> {
+    this.assertUsable();
+    const limits = { maxMasksPerText: this.maxMasksPerText, maxSequenceLength: this.info.maxSequenceLength };
+    const prepared = requests.map((request) => prepareFillMask(request, this.tokenizer, limits));
+
+    const runnable: PreparedFillMask[] = [];
+    const slots: number[] = [];
+    prepared.forEach((outcome, index) => {
+      if (outcome.ok) {
+        runnable.push(outcome.value);
+        slots.push(index);
+      }
+    });
+
+    const logitsRequests: LogitsRequest[] = runnable.map((item) => ({ inputIds: item.ids, positions: item.maskPositions }));
+    const predictions: Prediction[][][] = runnable.map((item) => item.maskPositions.map(() => []));
+    await this.runner.run(logitsRequests, (requestIndex, maskIndex, logits) => {
+      const item = runnable[requestIndex]!;
+      const excluded = item.dropSpecialTokens ? this.tokenizer.specialTokenIds : NO_IDS;
+      const mask = item.masks[maskIndex]!;
+      predictions[requestIndex]![maskIndex] = topKProbabilities(logits, item.topK, item.candidateIds, excluded).map(({ tokenId, probability }) => {
+        const token = this.tokenizer.decodeToken(tokenId);
+        const sequence = item.text.slice(0, mask.absorbedStart) + token + item.text.slice(mask.absorbedEnd);
+        return { tokenId, token, probability, sequence };
+      });
+    });
+
+    const values = new Map<number, FillMaskResult>();
+    runnable.forEach((item, runIndex) => {
+      const value: FillMaskResult = { text: item.text, masks: predictions[runIndex]!, tokenCount: item.ids.length, window: item.window };
+      if (item.rejectedTargets !== null) {
+        value.rejectedTargets = item.rejectedTargets;
+      }
+      values.set(slots[runIndex]!, value);
+    });
+    return prepared.map((outcome, index) => (outcome.ok ? { ok: true, value: values.get(index)! } : outcome));
+  }
+
+  /** Releases the onnxruntime session; later calls throw EngineDisposedError. Safe to call twice. */
+  async dispose(): Promise<void> {
+    if (this.disposed) {
+      return;
+    }
+    this.disposed = true;
+    await this.runner.idle();
+    await this.session.release();
+    this.logger.info({ model: this.info.name, onnxPath: this.info.onnxPath }, "Model released");
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) {
+      throw new EngineDisposedError(`The engine for ${this.info.onnxPath} was disposed; load a new one with Engine.load().`);
+    }
+  }
+}
+
+function checkLoadOptions(options: LoadModelOptions): void {
+  if (typeof options.modelDir !== "string" || options.modelDir.trim() === "") {
+    throw new EngineOptionError("modelDir must be a non-empty path to a model directory.");
+  }
+  if (options.variant !== undefined && !["fp32", "quantized", "fp16"].includes(options.variant)) {
+    throw new EngineOptionError(`variant must be fp32, quantized or fp16; got ${String(options.variant)}.`);
+  }
+  if (options.executionProvider !== undefined && !["cpu", "cuda"].includes(options.executionProvider)) {
+    throw new EngineOptionError(`executionProvider must be cpu or cuda; got ${String(options.executionProvider)}.`);
+  }
+  if (options.intraOpThreads !== undefined && (!Number.isInteger(options.intraOpThreads) || options.intraOpThreads < 0)) {
+    throw new EngineOptionError(`intraOpThreads must be an integer of 0 or more (0 lets onnxruntime choose); got ${String(options.intraOpThreads)}.`);
+  }
+  if (options.tokenBudget !== undefined && (!Number.isInteger(options.tokenBudget) || options.tokenBudget < 1)) {
+    throw new EngineOptionError(`tokenBudget must be a positive integer (padded tokens per batch); got ${String(options.tokenBudget)}.`);
+  }
+  if (options.maxMasksPerText !== undefined && (!Number.isInteger(options.maxMasksPerText) || options.maxMasksPerText < 1 || options.maxMasksPerText > 512)) {
+    throw new EngineOptionError(`maxMasksPerText must be an integer from 1 to 512; got ${String(options.maxMasksPerText)}.`);
+  }
+}
+
+async function createSession(onnxPath: string, provider: "cpu" | "cuda", intraOpThreads: number): Promise<ort.InferenceSession> {
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    executionProviders: [provider],
+    graphOptimizationLevel: "all",
+    executionMode: "sequential",
+    interOpNumThreads: 1,
+  };
+  if (intraOpThreads > 0) {
+    sessionOptions.intraOpNumThreads = intraOpThreads;
+  }
+  try {
+    return await ort.InferenceSession.create(onnxPath, sessionOptions);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (provider === "cuda") {
+      throw new ModelLoadError(
+        `Cannot start the CUDA execution provider for ${onnxPath}: ${message}. Install onnxruntime-node's CUDA 12 binaries with \`npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12\` on a machine with an NVIDIA driver and CUDA 12, or use executionProvider "cpu".`,
+      );
+    }
+    throw new ModelLoadError(`Cannot load the ONNX model ${onnxPath}: ${message}. The file is not a readable ONNX graph; re-export or re-download it.`);
+  }
+}
+
+/** Checks the graph's inputs and outputs and returns the vocabulary size (the logits width). */
+function checkGraph(session: ort.InferenceSession, files: ModelFiles, tokenizer: MaskedTextTokenizer): number {
+  const inputs = [...session.inputNames].sort();
+  const outputs = session.outputNames;
+  if (inputs.length !== 2 || inputs[0] !== "attention_mask" || inputs[1] !== "input_ids" || !outputs.includes("logits")) {
+    throw new ModelLoadError(
+      `${files.onnxPath} has inputs [${session.inputNames.join(", ")}] and outputs [${outputs.join(", ")}]; expected inputs input_ids and attention_mask and output logits, as in an optimum fill-mask export (\`optimum-cli export onnx --task fill-mask\`).`,
+    );
+  }
+  const logitsMeta = session.outputMetadata.find((meta) => meta.name === "logits");
+  const width = logitsMeta?.isTensor ? logitsMeta.shape[2] : undefined;
+  const vocabSize = typeof width === "number" ? width : files.config.vocab_size;
+  if (tokenizer.vocabSize > vocabSize) {
+    throw new ModelLoadError(`${files.modelDir}/tokenizer.json has ${tokenizer.vocabSize} tokens but ${files.onnxPath} predicts ${vocabSize}; the tokenizer does not belong to this model.`);
+  }
+  return vocabSize;
+}
+
+/**
+ * Usable positions per sequence. RoBERTa-style models number positions from pad_token_id + 1,
+ * so 514 position embeddings give 512 usable positions; tokenizer_config's model_max_length
+ * caps it further when smaller.
+ */
+function maxSequenceLength(files: ModelFiles): number {
+  const { config, tokenizerConfig } = files;
+  const offset = ["roberta", "xlm-roberta", "camembert", "longformer"].includes(config.model_type ?? "roberta") ? (config.pad_token_id ?? 1) + 1 : 0;
+  const fromPositions = config.max_position_embeddings - offset;
+  const fromTokenizer = tokenizerConfig.model_max_length;
+  return fromTokenizer !== undefined && fromTokenizer > 0 && fromTokenizer < fromPositions ? fromTokenizer : fromPositions;
+}

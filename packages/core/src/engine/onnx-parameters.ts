@@ -1,0 +1,133 @@
+import { open, type FileHandle } from "node:fs/promises";
+
+// Protobuf field numbers from onnx.proto: ModelProto.graph = 7, GraphProto.initializer = 5,
+// TensorProto.dims = 1.
+const MODEL_GRAPH_FIELD = 7;
+const GRAPH_INITIALIZER_FIELD = 5;
+const TENSOR_DIMS_FIELD = 1;
+
+const WIRE_VARINT = 0;
+const WIRE_FIXED64 = 1;
+const WIRE_LENGTH_DELIMITED = 2;
+const WIRE_FIXED32 = 5;
+
+/**
+ * Counts the elements of all initializers (the weights) of an ONNX model file. It reads only
+ * the protobuf headers and seeks past tensor data, so a 1.6 GB file costs a few reads.
+ */
+export async function countOnnxParameters(path: string): Promise<number> {
+  const file = await open(path, "r");
+  try {
+    const reader = new PositionalReader(file, (await file.stat()).size);
+    let total = 0;
+    await forEachField(reader, 0, reader.size, async (field, wireType, start, end) => {
+      if (field !== MODEL_GRAPH_FIELD || wireType !== WIRE_LENGTH_DELIMITED) {
+        return;
+      }
+      await forEachField(reader, start, end, async (graphField, graphWire, tensorStart, tensorEnd) => {
+        if (graphField === GRAPH_INITIALIZER_FIELD && graphWire === WIRE_LENGTH_DELIMITED) {
+          total += await countTensorElements(reader, tensorStart, tensorEnd);
+        }
+      });
+    });
+    return total;
+  } finally {
+    await file.close();
+  }
+}
+
+async function countTensorElements(reader: PositionalReader, start: number, end: number): Promise<number> {
+  let elements = 1;
+  await forEachField(reader, start, end, async (field, wireType, valueStart, valueEnd, varint) => {
+    if (field !== TENSOR_DIMS_FIELD) {
+      return;
+    }
+    if (wireType === WIRE_VARINT) {
+      elements *= varint;
+      return;
+    }
+    if (wireType === WIRE_LENGTH_DELIMITED) {
+      let position = valueStart;
+      while (position < valueEnd) {
+        const [dim, next] = await reader.readVarint(position);
+        elements *= dim;
+        position = next;
+      }
+    }
+  });
+  return elements;
+}
+
+type FieldVisitor = (field: number, wireType: number, valueStart: number, valueEnd: number, varint: number) => Promise<void>;
+
+/** Visits each field of the message in [start, end); `varint` is the value for varint fields. */
+async function forEachField(reader: PositionalReader, start: number, end: number, visit: FieldVisitor): Promise<void> {
+  let position = start;
+  while (position < end) {
+    const [key, afterKey] = await reader.readVarint(position);
+    const field = Math.floor(key / 8);
+    const wireType = key % 8;
+    if (wireType === WIRE_VARINT) {
+      const [value, next] = await reader.readVarint(afterKey);
+      await visit(field, wireType, afterKey, next, value);
+      position = next;
+    } else if (wireType === WIRE_LENGTH_DELIMITED) {
+      const [length, valueStart] = await reader.readVarint(afterKey);
+      await visit(field, wireType, valueStart, valueStart + length, 0);
+      position = valueStart + length;
+    } else if (wireType === WIRE_FIXED64) {
+      position = afterKey + 8;
+    } else if (wireType === WIRE_FIXED32) {
+      position = afterKey + 4;
+    } else {
+      throw new Error(`Unsupported protobuf wire type ${wireType} at byte ${position}; the file is not a valid ONNX model.`);
+    }
+  }
+  if (position !== end) {
+    throw new Error(`Protobuf message overruns its length at byte ${end}; the ONNX file is truncated or corrupt.`);
+  }
+}
+
+/** Reads varints at arbitrary file offsets through a small cache window. */
+class PositionalReader {
+  private cache = Buffer.alloc(0);
+  private cacheStart = 0;
+
+  constructor(
+    private readonly file: FileHandle,
+    readonly size: number,
+  ) {}
+
+  /** Decodes the varint at `position`; returns its value (up to 2^53) and the offset after it. */
+  async readVarint(position: number): Promise<[number, number]> {
+    let value = 0;
+    let scale = 1;
+    let offset = position;
+    for (let i = 0; i < 10; i += 1) {
+      const byte = await this.readByte(offset);
+      offset += 1;
+      value += (byte & 0x7f) * scale;
+      if ((byte & 0x80) === 0) {
+        return [value, offset];
+      }
+      scale *= 128;
+    }
+    throw new Error(`Invalid protobuf varint at byte ${position}; the ONNX file is corrupt.`);
+  }
+
+  private async readByte(position: number): Promise<number> {
+    if (position >= this.size) {
+      throw new Error(`Unexpected end of file at byte ${position}; the ONNX file is truncated.`);
+    }
+    const index = position - this.cacheStart;
+    if (index < 0 || index >= this.cache.length) {
+      const length = Math.min(64 * 1024, this.size - position);
+      const buffer = Buffer.alloc(length);
+      await this.file.read(buffer, 0, length, position);
+      this.cache = buffer;
+      this.cacheStart = position;
+      return buffer[0] ?? 0;
+    }
+    return this.cache[index] ?? 0;
+  }
+}
