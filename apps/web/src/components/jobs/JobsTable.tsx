@@ -1,0 +1,100 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { useI18n } from "../../i18n/client.tsx";
+import { useEventSourceJson } from "../../hooks/useEventSourceJson.ts";
+import type { JobView } from "../../lib/api-types.ts";
+import { formatCount, formatDuration, formatTime } from "../../lib/format.ts";
+import { JOB_STATUSES } from "../../lib/schemas.ts";
+import type { MessageKey } from "../../i18n/translate.ts";
+import { ProgressBar } from "../ProgressBar.tsx";
+import { StateMessage } from "../StateMessage.tsx";
+import { StatusBadge, statusLabelKey } from "../StatusBadge.tsx";
+import { JobActions } from "./JobActions.tsx";
+
+const PAGE = 25;
+const MAX_ROWS = 500;
+
+const SOURCE_LABELS: Record<JobView["source"], MessageKey> = { sentence: "jobs.sourceSentence", corpus: "jobs.sourceCorpus" };
+
+/**
+ * Newest jobs with live progress from the /api/jobs/events stream. "Load more" widens the live
+ * window by one page, up to 500 jobs; older jobs are reachable through the API's cursor.
+ */
+export function JobsTable() {
+  const { locale, t } = useI18n();
+  const [status, setStatus] = useState("");
+  const [limit, setLimit] = useState(PAGE);
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (status !== "") query.set("status", status);
+  const { data, connected } = useEventSourceJson<{ jobs: JobView[]; hasMore: boolean }>(`/api/jobs/events?${query.toString()}`);
+  const none = t("common.none");
+
+  return (
+    <section className="panel">
+      <div className="row">
+        <label className="row" style={{ margin: 0 }}>
+          <span>{t("jobs.status")}</span>
+          <select value={status} onChange={(event) => setStatus(event.target.value)} style={{ width: "auto" }} data-testid="status-filter">
+            <option value="">{t("jobs.allStatuses")}</option>
+            {JOB_STATUSES.map((name) => (
+              <option key={name} value={name}>{t(statusLabelKey(name) ?? "jobs.status")}</option>
+            ))}
+          </select>
+        </label>
+        <span className="spacer" />
+        <span className={connected ? "ok-text" : "hint"} data-testid="live">{connected ? t("jobs.liveOn") : t("jobs.liveOff")}</span>
+      </div>
+      {data === null && <StateMessage kind="loading">{t("common.loading")}</StateMessage>}
+      {data !== null && data.jobs.length === 0 && <StateMessage kind="empty">{t("jobs.empty")}</StateMessage>}
+      {data !== null && data.jobs.length > 0 && (
+        <div className="table-wrap">
+          <table data-testid="jobs-table">
+            <thead>
+              <tr>
+                <th>{t("jobs.kind")}</th>
+                <th>{t("jobs.source")}</th>
+                <th>{t("jobs.status")}</th>
+                <th>{t("jobs.progress")}</th>
+                <th className="hide-narrow">{t("jobs.items")}</th>
+                <th className="num hide-narrow">{t("jobs.throughput")}</th>
+                <th className="num hide-narrow">{t("jobs.eta")}</th>
+                <th className="hide-narrow">{t("jobs.created")}</th>
+                <th className="hide-narrow">{t("jobs.finished")}</th>
+                <th>{t("jobs.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.jobs.map((job) => (
+                <tr key={job.id} data-testid="job-row" data-job-id={job.id} data-status={job.status}>
+                  <td>{job.kind}</td>
+                  <td>
+                    <div>{t(SOURCE_LABELS[job.source])}</div>
+                    {job.fileName && <div className="hint">{job.fileName}</div>}
+                  </td>
+                  <td><StatusBadge status={job.status} t={t} /></td>
+                  <td><ProgressBar done={job.done} failed={job.failed} total={job.total} locale={locale} t={t} /></td>
+                  <td className="hide-narrow" data-testid="job-counts">{t("jobs.itemsValue", { done: formatCount(job.done, locale), failed: formatCount(job.failed, locale), total: formatCount(job.total, locale) })}</td>
+                  <td className="num hide-narrow">{job.throughput === null ? none : t("common.perSecond", { value: formatCount(Math.round(job.throughput * 10) / 10, locale) })}</td>
+                  <td className="num hide-narrow">{job.etaSeconds === null ? none : formatDuration(job.etaSeconds)}</td>
+                  <td className="hide-narrow">{formatTime(job.createdAt, locale)}</td>
+                  <td className="hide-narrow">{formatTime(job.finishedAt, locale)}</td>
+                  <td>
+                    <div className="row">
+                      <Link href={`/jobs/${job.id}`}>{t("jobs.view")}</Link>
+                      <JobActions job={job} />
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data?.hasMore && limit < MAX_ROWS && (
+        <button type="button" onClick={() => setLimit((current) => Math.min(current + PAGE, MAX_ROWS))}>{t("jobs.loadMore")}</button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * JSON shapes returned by the HTTP API. Route handlers map queue and database records onto these,
+ * so the browser code does not depend on the storage layout.
+ */
+
+export interface PredictionView {
+  tokenId: number;
+  token: string;
+  probability: number;
+  sequence: string;
+}
+
+export interface FillMaskView {
+  text: string;
+  masks: PredictionView[][];
+  tokenCount: number;
+  window: { start: number; end: number } | null;
+}
+
+export interface PredictResponse {
+  jobId: string;
+  result: FillMaskView;
+  /** Time from the request's arrival to the result, in milliseconds. */
+  latencyMs: number;
+}
+
+export type WorkerStatus = "loading" | "ready" | "error" | "idle" | "stopping";
+
+export interface WorkerView {
+  id: string;
+  hostname: string;
+  pid: number | null;
+  status: WorkerStatus;
+  error: string | null;
+  model: {
+    name: string;
+    modelDir: string;
+    variant: string;
+    parameterCount: number;
+    executionProvider: string;
+    device: string;
+  } | null;
+  loadMs: number | null;
+  /** Sentences per second over the worker's recent window. */
+  throughput: number | null;
+  sentencesProcessed: number;
+  lastSeenAt: string | null;
+}
+
+export interface WorkersResponse {
+  workers: WorkerView[];
+}
+
+export type JobStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
+
+export interface JobView {
+  id: string;
+  kind: string;
+  source: "sentence" | "corpus";
+  status: JobStatus;
+  fileName: string | null;
+  fileSize: number | null;
+  total: number;
+  done: number;
+  failed: number;
+  options: { topK: number; targets: string[] | null };
+  model: string | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Items per second since the job started; null before the first item. */
+  throughput: number | null;
+  /** Estimated seconds to completion; null when unknown or finished. */
+  etaSeconds: number | null;
+}
+
+export interface Page<T> {
+  rows: T[];
+  /** Opaque cursor of the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface ResultRowView {
+  itemId: string;
+  lineNumber: number;
+  text: string;
+  status: "pending" | "completed" | "failed";
+  error: string | null;
+  masks: PredictionView[][];
+  topToken: string | null;
+  topProbability: number | null;
+}
+
+export interface UploadView {
+  uploadId: string;
+  fileName: string;
+  size: number;
+  format: "txt" | "jsonl" | "csv";
+}
+
+export interface PreviewView {
+  format: "txt" | "jsonl" | "csv";
+  rows: { lineNumber: number; text: string }[];
+  errors: { lineNumber: number; message: string }[];
+  blankLines: number;
+  /** CSV header names or JSONL top-level keys, for the column or field picker. */
+  columns: string[];
+  hasHeader: boolean | null;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; field?: string; retryable: boolean };
+}

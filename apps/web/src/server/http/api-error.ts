@@ -1,0 +1,23 @@
+import type { MessageKey, MessageParams } from "../../i18n/translate.ts";
+
+/**
+ * An error a route handler returns to the client as JSON. The message is a catalog key so it is
+ * translated into the request's language; `retryable` states whether trying again can help.
+ */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly messageKey: MessageKey,
+    readonly params: MessageParams = {},
+    readonly options: { field?: string; retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(`${code}: ${messageKey}`, { cause: options.cause });
+  }
+
+  get retryable(): boolean {
+    return this.options.retryable ?? this.status >= 500;
+  }
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import { ZodError } from "zod";
+import { localeOfRequest } from "../../i18n/server.ts";
+import { translatorFor } from "../../i18n/translate.ts";
+import { describeIssue } from "../../lib/issues.ts";
+import type { ApiErrorBody } from "../../lib/api-types.ts";
+import { logger } from "../logger.ts";
+import { ApiError } from "./api-error.ts";
+import { classifyBackendError } from "./backend-errors.ts";
+
+type Handler<C> = (request: Request, context: C) => Promise<Response>;
+
+/** A JSON response with `no-store`, because every API response reflects live state. */
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
+}
+
+/** Converts a thrown value into the API's JSON error, translated for the request's language. */
+export function errorResponse(request: Request, error: unknown): Response {
+  const t = translatorFor(localeOfRequest(request));
+  if (error instanceof ZodError) {
+    const first = error.issues[0];
+    const described = first === undefined ? { field: "body", message: t("validation.invalid", { field: "body" }) } : describeIssue(first, t);
+    const body: ApiErrorBody = { error: { code: "invalid_request", message: described.message, field: described.field, retryable: false } };
+    return json(body, 400);
+  }
+  const apiError = error instanceof ApiError ? error : classifyBackendError(error);
+  if (apiError !== undefined) {
+    if (apiError.status >= 500) logger.warn({ err: error, code: apiError.code, url: request.url }, "Request failed because a backend is unavailable");
+    const body: ApiErrorBody = {
+      error: {
+        code: apiError.code,
+        message: t(apiError.messageKey, apiError.params),
+        ...(apiError.options.field === undefined ? {} : { field: apiError.options.field }),
+        retryable: apiError.retryable,
+      },
+    };
+    return json(body, apiError.status, apiError.status === 503 ? { "retry-after": "5" } : {});
+  }
+  const requestId = randomUUID();
+  logger.error({ err: error, requestId, method: request.method, url: request.url }, "Unhandled error in a route handler");
+  const body: ApiErrorBody = { error: { code: "internal", message: t("errors.internal", { requestId }), retryable: true } };
+  return json(body, 500);
+}
+
+/** Wraps a route handler so every thrown error becomes a JSON error response. */
+export function route<C>(handler: Handler<C>): Handler<C> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return errorResponse(request, error);
+    }
+  };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { countMasks, createJobSchema, normalizeMasks, predictRequestSchema, resultQuerySchema } from "../../src/lib/schemas.ts";
+import { describeIssue } from "../../src/lib/issues.ts";
+import { translatorFor } from "../../src/i18n/translate.ts";
+
+const en = translatorFor("en");
+const zh = translatorFor("zh-CN");
+
+/** Parses `input` and describes the first issue, described in both languages. */
+function firstError(input: unknown) {
+  const parsed = predictRequestSchema.safeParse(input);
+  if (parsed.success) throw new Error("expected the parse to fail");
+  const issue = parsed.error.issues[0];
+  if (issue === undefined) throw new Error("no issue");
+  return { en: describeIssue(issue, en), zh: describeIssue(issue, zh) };
+}
+
+describe("predictRequestSchema", () => {
+  it("normalizes [MASK] and applies defaults", () => {
+    const parsed = predictRequestSchema.parse({ text: "  Paris is the [MASK] of [mask].  " });
+    expect(parsed).toEqual({ text: "Paris is the <mask> of <mask>.", topK: 5 });
+  });
+
+  it("rejects a sentence without a mask", () => {
+    const error = firstError({ text: "No mask here." });
+    expect(error.en).toEqual({ field: "text", message: "The sentence has no <mask>. Insert one with the button or type [MASK]." });
+    expect(error.zh.message).toBe("句子中没有 <mask>。请用按钮插入，或输入 [MASK]。");
+  });
+
+  it("rejects an empty sentence", () => {
+    expect(firstError({ text: "   " }).en).toEqual({ field: "text", message: "text must not be empty." });
+  });
+
+  it("rejects a sentence over 2000 characters", () => {
+    const error = firstError({ text: `${"a".repeat(2000)} <mask>` });
+    expect(error.en).toEqual({ field: "text", message: "text must have at most 2000 characters." });
+    expect(error.zh.message).toBe("text 最多 2000 个字符。");
+  });
+
+  it("rejects topK outside 1..50", () => {
+    expect(firstError({ text: "<mask>", topK: 0 }).en).toEqual({ field: "topK", message: "topK must be at least 1." });
+    expect(firstError({ text: "<mask>", topK: 51 }).en).toEqual({ field: "topK", message: "topK must be at most 50." });
+    expect(firstError({ text: "<mask>", topK: 2.5 }).en.field).toBe("topK");
+  });
+
+  it("rejects a missing text and a wrong type", () => {
+    expect(firstError({}).en).toEqual({ field: "text", message: "text is missing." });
+    expect(firstError({ text: 12 }).en).toEqual({ field: "text", message: "text must be a string." });
+  });
+
+  it("rejects an empty target word", () => {
+    expect(firstError({ text: "<mask>", targets: ["cat", " "] }).en).toEqual({ field: "targets.1", message: "targets.1 must not be empty." });
+  });
+});
+
+describe("mask helpers", () => {
+  it("count masks after normalisation", () => {
+    expect(countMasks("a <mask> b [MASK] c [Mask]")).toBe(3);
+    expect(normalizeMasks("[MASK][MASK]")).toBe("<mask><mask>");
+  });
+});
+
+describe("createJobSchema", () => {
+  it("requires a UUID upload id and a known format", () => {
+    const parsed = createJobSchema.safeParse({ uploadId: "../etc/passwd", corpus: { format: "xlsx" } });
+    expect(parsed.success).toBe(false);
+    const fields = parsed.success ? [] : parsed.error.issues.map((issue) => describeIssue(issue, en));
+    expect(fields).toEqual([
+      { field: "uploadId", message: "uploadId is not a valid uuid." },
+      { field: "corpus.format", message: "corpus.format must be one of: txt, jsonl, csv." },
+    ]);
+  });
+});
+
+describe("resultQuerySchema", () => {
+  it("coerces numbers from the query string and rejects unknown sorts", () => {
+    expect(resultQuerySchema.parse({ limit: "20" })).toEqual({ limit: 20, sort: "line" });
+    const parsed = resultQuerySchema.safeParse({ sort: "random" });
+    expect(parsed.success).toBe(false);
+  });
+});
