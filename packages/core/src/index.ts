@@ -1,1 +1,2 @@
 export * from "./engine/index.ts";
+export * from "./corpus/index.ts";

@@ -1,0 +1,25 @@
+export { detectFormat, CORPUS_EXTENSIONS } from "./detect-format.ts";
+export { CorpusFileError, CorpusOptionsError } from "./errors.ts";
+export {
+  CORPUS_ERROR_CODES,
+  type CorpusEndEvent,
+  type CorpusErrorCode,
+  type CorpusErrorEvent,
+  type CorpusEvent,
+  type CorpusRowEvent,
+  type CorpusSkippedEvent,
+  type CorpusSummary,
+} from "./events.ts";
+export type { CsvLayoutInfo } from "./observer.ts";
+export {
+  CorpusFormat,
+  CorpusLimits,
+  CorpusOptions,
+  DEFAULT_CORPUS_LIMITS,
+  resolveCorpusOptions,
+  type ResolvedCorpusOptions,
+} from "./options.ts";
+export { parseCorpus } from "./parse.ts";
+export { previewCorpus, type CorpusPreview, type PreviewLimits } from "./preview.ts";
+export type { CorpusInput } from "./read-lines.ts";
+export { CorpusRow } from "./row-schema.ts";

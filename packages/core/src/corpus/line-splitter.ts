@@ -1,0 +1,168 @@
+/** Problem that makes a source line unusable. */
+export interface LineProblem {
+  code: "invalid_utf8" | "line_too_long";
+  message: string;
+}
+
+/** One line of the source file, without its terminator ("\n" or "\r\n"). */
+export interface SourceLine {
+  /** 1-based line number in the source file. */
+  lineNumber: number;
+  /**
+   * Decoded text. After an "invalid_utf8" problem it contains U+FFFD replacements, so a CSV parser
+   * can still track quotes. After "line_too_long" it is empty because the bytes were dropped.
+   */
+  text: string;
+  problem: LineProblem | null;
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const BOM = [0xef, 0xbb, 0xbf];
+
+/** Counts Unicode code points of a string: UTF-16 length minus one per surrogate pair. */
+export function countCodePoints(text: string): number {
+  let count = text.length;
+  for (let index = 0; index < text.length; index += 1) {
+    const unit = text.charCodeAt(index);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count -= 1;
+        index += 1;
+      }
+    }
+  }
+  return count;
+}
+
+/**
+ * Splits a byte stream into decoded lines with bounded memory: it keeps at most one partial line,
+ * and a line longer than the limit is dropped byte by byte until its newline. Each line is decoded
+ * on its own with a fatal UTF-8 decoder, so one invalid line does not affect the others. A UTF-8
+ * byte-order mark at the start of the input is removed.
+ */
+export class LineSplitter {
+  readonly #maxLineLength: number;
+  /** UTF-8 needs at most 4 bytes per code point, plus one byte for a "\r" before the newline. */
+  readonly #maxLineBytes: number;
+  readonly #decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  readonly #lossyDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  #overflow = false;
+  #lineNumber = 0;
+  #atStart = true;
+
+  constructor(maxLineLength: number) {
+    this.#maxLineLength = maxLineLength;
+    this.#maxLineBytes = maxLineLength * 4 + 1;
+  }
+
+  /**
+   * Adds a chunk and returns the lines it completes. The first chunk must hold the first three
+   * bytes of the input (or all of it) so that a byte-order mark is recognized.
+   */
+  push(chunk: Uint8Array): SourceLine[] {
+    let start = 0;
+    if (this.#atStart && chunk.length > 0) {
+      this.#atStart = false;
+      if (BOM.every((byte, index) => chunk[index] === byte)) {
+        start = BOM.length;
+      }
+    }
+
+    const lines: SourceLine[] = [];
+    while (start < chunk.length) {
+      const newline = chunk.indexOf(NEWLINE, start);
+      if (newline === -1) {
+        // The rest of the chunk is a partial line: copy it, because the caller may reuse the chunk.
+        this.#append(chunk.slice(start));
+        break;
+      }
+      this.#append(chunk.subarray(start, newline));
+      lines.push(this.#finishLine());
+      start = newline + 1;
+    }
+    return lines;
+  }
+
+  /** Returns the last line when the input does not end with a newline. */
+  end(): SourceLine[] {
+    if (this.#pendingBytes === 0 && !this.#overflow) {
+      return [];
+    }
+    return [this.#finishLine()];
+  }
+
+  #append(bytes: Uint8Array): void {
+    if (this.#overflow || bytes.length === 0) {
+      return;
+    }
+    if (this.#pendingBytes + bytes.length > this.#maxLineBytes) {
+      this.#overflow = true;
+      this.#pending = [];
+      this.#pendingBytes = 0;
+      return;
+    }
+    this.#pending.push(bytes);
+    this.#pendingBytes += bytes.length;
+  }
+
+  #finishLine(): SourceLine {
+    this.#lineNumber += 1;
+    const lineNumber = this.#lineNumber;
+    if (this.#overflow) {
+      this.#overflow = false;
+      return { lineNumber, text: "", problem: this.#tooLong(lineNumber) };
+    }
+
+    let bytes = this.#takePending();
+    if (bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN) {
+      bytes = bytes.subarray(0, bytes.length - 1);
+    }
+
+    let text: string;
+    try {
+      text = this.#decoder.decode(bytes);
+    } catch {
+      return {
+        lineNumber,
+        text: this.#lossyDecoder.decode(bytes),
+        problem: {
+          code: "invalid_utf8",
+          message: `Line ${lineNumber} is not valid UTF-8, so it was skipped; convert the file to UTF-8 (it may be Latin-1 or Windows-1252).`,
+        },
+      };
+    }
+
+    if (text.length > this.#maxLineLength && countCodePoints(text) > this.#maxLineLength) {
+      return { lineNumber, text: "", problem: this.#tooLong(lineNumber) };
+    }
+    return { lineNumber, text, problem: null };
+  }
+
+  #takePending(): Uint8Array {
+    const pieces = this.#pending;
+    const total = this.#pendingBytes;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (pieces.length === 1 && pieces[0] !== undefined) {
+      return pieces[0];
+    }
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const piece of pieces) {
+      bytes.set(piece, offset);
+      offset += piece.length;
+    }
+    return bytes;
+  }
+
+  #tooLong(lineNumber: number): LineProblem {
+    return {
+      code: "line_too_long",
+      message: `Line ${lineNumber} is longer than limits.maxLineLength (${this.#maxLineLength} characters), so it was skipped; split the line or raise the limit.`,
+    };
+  }
+}

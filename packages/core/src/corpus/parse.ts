@@ -1,0 +1,105 @@
+import { parseCsv } from "./csv.ts";
+import type { CorpusErrorEvent, CorpusEvent, CorpusSummary, FormatEvent } from "./events.ts";
+import { parseJsonl } from "./jsonl.ts";
+import type { CorpusObserver } from "./observer.ts";
+import { resolveCorpusOptions, type CorpusOptions, type ResolvedCorpusOptions } from "./options.ts";
+import { readLines, type CorpusInput } from "./read-lines.ts";
+import { CorpusRow } from "./row-schema.ts";
+import { parseTxt } from "./txt.ts";
+
+function formatEvents(input: CorpusInput, options: ResolvedCorpusOptions, observer: CorpusObserver): AsyncGenerator<FormatEvent> {
+  const lines = readLines(input, options.limits.maxLineLength, options.fileName);
+  switch (options.format) {
+    case "txt":
+      return parseTxt(lines);
+    case "jsonl":
+      return parseJsonl(lines, options.field, observer);
+    case "csv":
+      return parseCsv(lines, options, observer);
+  }
+}
+
+/** Checks a row against CorpusRow and turns a failed check into the matching error event. */
+function validateRow(event: FormatEvent): FormatEvent {
+  if (event.type !== "row") {
+    return event;
+  }
+  const result = CorpusRow.safeParse(event);
+  if (result.success) {
+    return result.data;
+  }
+  const issue = result.error.issues[0];
+  const params = issue?.code === "custom" ? (issue.params as { code?: CorpusErrorEvent["code"] } | undefined) : undefined;
+  return {
+    type: "error",
+    lineNumber: event.lineNumber,
+    code: params?.code ?? "empty_text",
+    message: issue?.message ?? `Line ${event.lineNumber} is not a valid row.`,
+  };
+}
+
+/**
+ * Runs a parse with already resolved options, applying maxRows and maxErrors and counting the
+ * summary. `observer` receives what only the preview needs.
+ */
+export async function* runCorpusParse(
+  input: CorpusInput,
+  options: ResolvedCorpusOptions,
+  observer: CorpusObserver,
+): AsyncGenerator<CorpusEvent> {
+  const { maxRows, maxErrors } = options.limits;
+  const summary: CorpusSummary = { rows: 0, blankLines: 0, errors: 0, errorCounts: {}, lastLineNumber: 0, stoppedBy: null };
+  const countError = (event: CorpusErrorEvent): CorpusErrorEvent => {
+    summary.errors += 1;
+    summary.errorCounts[event.code] = (summary.errorCounts[event.code] ?? 0) + 1;
+    return event;
+  };
+
+  for await (const raw of formatEvents(input, options, observer)) {
+    const event = validateRow(raw);
+    summary.lastLineNumber = Math.max(summary.lastLineNumber, event.lineNumber);
+
+    if (event.type === "skipped") {
+      summary.blankLines += 1;
+      yield event;
+    } else if (event.type === "row") {
+      if (summary.rows >= maxRows) {
+        summary.stoppedBy = "max_rows";
+        yield countError({
+          type: "error",
+          lineNumber: event.lineNumber,
+          code: "too_many_rows",
+          message: `Line ${event.lineNumber} contains row ${maxRows + 1}, more than limits.maxRows (${maxRows}), so parsing stopped here; split the file or raise the limit.`,
+        });
+        break;
+      }
+      summary.rows += 1;
+      yield event;
+    } else {
+      if (summary.errors >= maxErrors) {
+        summary.stoppedBy = "max_errors";
+        yield countError({
+          type: "error",
+          lineNumber: event.lineNumber,
+          code: "too_many_errors",
+          message: `Line ${event.lineNumber} contains error ${maxErrors + 1}, more than limits.maxErrors (${maxErrors}), so parsing stopped here; check that the file format and options are right.`,
+        });
+        break;
+      }
+      yield countError(event);
+    }
+  }
+
+  yield { type: "end", summary };
+}
+
+/**
+ * Parses a corpus as a stream: it keeps at most one line (or one CSV record) and never the
+ * whole file. Yields row, skipped and error events in source order, then one end event with the
+ * summary. Throws CorpusOptionsError for invalid options and CorpusFileError, before any row,
+ * when the file as a whole is unusable (binary, missing CSV column).
+ */
+export async function* parseCorpus(input: CorpusInput, options: CorpusOptions): AsyncGenerator<CorpusEvent> {
+  const resolved = resolveCorpusOptions(options);
+  yield* runCorpusParse(input, resolved, {});
+}
