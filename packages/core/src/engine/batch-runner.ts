@@ -49,32 +49,12 @@ export class BatchRunner {
     }
   }
 
-  /**
-   * Plans the batches: requests sorted by length (stable), each batch as many as fit in the
-   * token budget. A sequence longer than the budget runs alone.
-   */
+  /** Plans the batches for `requests` under this runner's token budget (see planBatches). */
   plan(requests: readonly LogitsRequest[]): BatchPlan {
-    const order = requests.map((_, index) => index).sort((a, b) => requests[a]!.inputIds.length - requests[b]!.inputIds.length || a - b);
-    const batches: number[][] = [];
-    const paddedLengths: number[] = [];
-    let current: number[] = [];
-    let currentLength = 0;
-    for (const index of order) {
-      const length = requests[index]!.inputIds.length;
-      const paddedLength = Math.max(currentLength, length);
-      if (current.length > 0 && (current.length + 1) * paddedLength > this.tokenBudget) {
-        batches.push(current);
-        paddedLengths.push(currentLength);
-        current = [];
-      }
-      current.push(index);
-      currentLength = current.length === 1 ? length : paddedLength;
-    }
-    if (current.length > 0) {
-      batches.push(current);
-      paddedLengths.push(currentLength);
-    }
-    return { batches, paddedLengths };
+    return planBatches(
+      requests.map((request) => request.inputIds.length),
+      this.tokenBudget,
+    );
   }
 
   /** Runs all requests and calls `visit` for every requested position; rejects with InferenceError if onnxruntime fails. */
@@ -135,4 +115,33 @@ export class BatchRunner {
       });
     });
   }
+}
+
+/**
+ * Groups sequences into batches: indices sorted by length (stable), each batch as many as fit
+ * in `tokenBudget` padded tokens (rows x longest length). A sequence longer than the budget
+ * runs alone.
+ */
+export function planBatches(lengths: readonly number[], tokenBudget: number): BatchPlan {
+  const order = lengths.map((_, index) => index).sort((a, b) => lengths[a]! - lengths[b]! || a - b);
+  const batches: number[][] = [];
+  const paddedLengths: number[] = [];
+  let current: number[] = [];
+  let currentLength = 0;
+  for (const index of order) {
+    const length = lengths[index]!;
+    // Sorted input: the newcomer is the longest so far, so it sets the padded length.
+    if (current.length > 0 && (current.length + 1) * length > tokenBudget) {
+      batches.push(current);
+      paddedLengths.push(currentLength);
+      current = [];
+    }
+    current.push(index);
+    currentLength = length;
+  }
+  if (current.length > 0) {
+    batches.push(current);
+    paddedLengths.push(currentLength);
+  }
+  return { batches, paddedLengths };
 }
