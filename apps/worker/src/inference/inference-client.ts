@@ -3,11 +3,10 @@ import type {
   FillMaskRequest,
   FillMaskResult,
   LoadModelOptions,
-  Outcome,
   ScoreRequest,
   ScoreResult,
-} from "@maskfill/core";
-import type { LoadedModel, SerializedError, ThreadReply, ThreadRequest, ThreadValue } from "./protocol.ts";
+} from "@maskfill/core/engine";
+import type { InferenceReply, LoadedModel, SerializedError, ThreadReply, ThreadRequest, ThreadValue } from "./protocol.ts";
 
 /** An engine error re-raised on the main thread, keeping the engine's name and retry flag. */
 export class InferenceThreadError extends Error {
@@ -44,19 +43,19 @@ export class InferenceClient {
     this.thread.on("exit", (code) => this.fail(new InferenceThreadExitedError(`The inference thread exited with code ${code}.`)));
   }
 
-  /** Loads a model in the thread and warms it up; on failure the previous model stays loaded. */
+  /** Loads a model in the thread (an empty modelDir means the bundled model) and warms it up; on failure the previous model stays loaded. */
   async load(options: LoadModelOptions): Promise<LoadedModel> {
     return (await this.call({ type: "load", id: 0, options })) as LoadedModel;
   }
 
   /** Runs fill-mask on the loaded model; per-request failures come back as outcomes. */
-  async fillMask(requests: FillMaskRequest[]): Promise<Outcome<FillMaskResult>[]> {
-    return (await this.call({ type: "fill-mask", id: 0, requests })) as Outcome<FillMaskResult>[];
+  async fillMask(requests: FillMaskRequest[]): Promise<InferenceReply<FillMaskResult>> {
+    return (await this.call({ type: "fill-mask", id: 0, requests })) as InferenceReply<FillMaskResult>;
   }
 
   /** Computes pseudo-log-likelihoods on the loaded model; per-request failures come back as outcomes. */
-  async score(requests: ScoreRequest[]): Promise<Outcome<ScoreResult>[]> {
-    return (await this.call({ type: "score", id: 0, requests })) as Outcome<ScoreResult>[];
+  async score(requests: ScoreRequest[]): Promise<InferenceReply<ScoreResult>> {
+    return (await this.call({ type: "score", id: 0, requests })) as InferenceReply<ScoreResult>;
   }
 
   /** Disposes the engine and stops the thread. */

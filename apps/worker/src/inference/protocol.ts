@@ -6,7 +6,7 @@ import type {
   Outcome,
   ScoreRequest,
   ScoreResult,
-} from "@maskfill/core";
+} from "@maskfill/core/engine";
 
 /** Messages from the worker's main thread to the inference thread. */
 export type ThreadRequest =
@@ -21,7 +21,13 @@ export interface LoadedModel {
   warmupMs: number;
 }
 
-export type ThreadValue = LoadedModel | Outcome<FillMaskResult>[] | Outcome<ScoreResult>[] | null;
+/** Outcomes of one inference call and how many onnxruntime session runs it took. */
+export interface InferenceReply<R> {
+  outcomes: Outcome<R>[];
+  sessionRuns: number;
+}
+
+export type ThreadValue = LoadedModel | InferenceReply<FillMaskResult> | InferenceReply<ScoreResult> | null;
 
 /** An error crossing the thread boundary, with the fields a retry decision needs. */
 export interface SerializedError {

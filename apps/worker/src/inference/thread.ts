@@ -4,17 +4,24 @@
  * (BullMQ lock renewal, Redis heartbeats, shutdown signals).
  */
 import { parentPort } from "node:worker_threads";
-import { Engine } from "@maskfill/core";
-import type { LoadedModel, SerializedError, ThreadReply, ThreadRequest, ThreadValue } from "./protocol.ts";
+import { Engine, defaultModelDir } from "@maskfill/core/engine";
+import type { LoadModelOptions, Outcome, ScoreRequest, ScoreResult } from "@maskfill/core/engine";
+import type { InferenceReply, LoadedModel, SerializedError, ThreadReply, ThreadRequest, ThreadValue } from "./protocol.ts";
 
 if (parentPort === null) throw new Error("thread.ts must run in a worker thread.");
 const port = parentPort;
 
-let engine: Engine | undefined;
+/** The engine, with the scoring method that later engine versions add. */
+type ScoringEngine = Engine & { score?(requests: ScoreRequest[]): Promise<Outcome<ScoreResult>[]> };
+
+let engine: ScoringEngine | undefined;
+let sessionRuns = 0;
 
 /** Loads a model and runs one warm-up request; the previous engine keeps serving if this fails. */
-async function load(options: ThreadRequest & { type: "load" }): Promise<LoadedModel> {
-  const next = await Engine.load(options.options);
+async function load(options: LoadModelOptions): Promise<LoadedModel> {
+  const modelDir = options.modelDir === "" ? defaultModelDir() : options.modelDir;
+  const next: ScoringEngine = await Engine.load({ ...options, modelDir });
+  countSessionRuns(next);
   const started = performance.now();
   await next.fillMask([{ text: `Hello ${next.info.maskToken}.`, topK: 1 }]);
   const warmupMs = performance.now() - started;
@@ -24,21 +31,45 @@ async function load(options: ThreadRequest & { type: "load" }): Promise<LoadedMo
   return { info: next.info, warmupMs };
 }
 
-function current(): Engine {
+/** Counts onnxruntime session runs through the runner's public plan, so batch reports can show them. */
+function countSessionRuns(target: Engine): void {
+  const runner = target.runner;
+  const run = runner.run.bind(runner);
+  runner.run = async (requests, visit) => {
+    sessionRuns += runner.plan(requests).batches.length;
+    return run(requests, visit);
+  };
+}
+
+function current(): ScoringEngine {
   if (engine === undefined) {
     throw Object.assign(new Error("No model is loaded in this worker yet."), { retryable: true });
   }
   return engine;
 }
 
+async function infer<R>(call: () => Promise<Outcome<R>[]>): Promise<InferenceReply<R>> {
+  const before = sessionRuns;
+  const outcomes = await call();
+  return { outcomes, sessionRuns: sessionRuns - before };
+}
+
 async function handle(message: ThreadRequest): Promise<ThreadValue> {
   switch (message.type) {
     case "load":
-      return load(message);
-    case "fill-mask":
-      return current().fillMask(message.requests);
-    case "score":
-      return current().score(message.requests);
+      return load(message.options);
+    case "fill-mask": {
+      const target = current();
+      return infer(() => target.fillMask(message.requests));
+    }
+    case "score": {
+      const target = current();
+      const score = target.score?.bind(target);
+      if (score === undefined) {
+        throw Object.assign(new Error("This engine version cannot score sentences yet."), { retryable: false });
+      }
+      return infer(() => score(message.requests));
+    }
     case "dispose":
       await engine?.dispose();
       engine = undefined;

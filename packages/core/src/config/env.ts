@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_DATABASE_URL, databaseUrlSchema, redactPassword } from "../db/database-url.ts";
 
 /** Raised when an environment variable is invalid; fixing the environment is the only remedy, so retrying cannot help. */
 export class ConfigError extends Error {
@@ -13,19 +14,18 @@ const positiveInt = (name: string, fallback: number) =>
     .positive({ error: `${name} must be greater than 0` })
     .default(fallback);
 
-const url = (name: string, protocols: string[], fallback: string) =>
-  z
-    .string()
-    .trim()
-    .default(fallback)
-    .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
-      error: `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`,
-    });
+const redisUrl = z
+  .string()
+  .trim()
+  .default("redis://127.0.0.1:6379")
+  .refine((value) => URL.canParse(value) && ["redis:", "rediss:"].includes(new URL(value).protocol), {
+    error: "REDIS_URL must be a URL starting with redis:// or rediss://",
+  });
 
 /** Environment variables read by workers, the CLI and the web app, each with its default. */
 export const envSchema = z.object({
-  REDIS_URL: url("REDIS_URL", ["redis:", "rediss:"], "redis://127.0.0.1:6379"),
-  DATABASE_URL: url("DATABASE_URL", ["postgres:", "postgresql:"], "postgresql://postgres@127.0.0.1:5432/maskfill"),
+  REDIS_URL: redisUrl,
+  DATABASE_URL: databaseUrlSchema.default(DEFAULT_DATABASE_URL),
   /** Empty means the bundled default model. */
   MASKFILL_MODEL_DIR: z.string().trim().default(""),
   /** Unset means the model directory's default variant (maskfill.json), else fp32. */
@@ -36,7 +36,7 @@ export const envSchema = z.object({
   /** Single-sentence jobs one worker holds at a time. */
   MASKFILL_INTERACTIVE_CONCURRENCY: positiveInt("MASKFILL_INTERACTIVE_CONCURRENCY", 64),
   /** Maximum padded tokens (rows x padded length) in one inference batch. */
-  MASKFILL_TOKEN_BUDGET: positiveInt("MASKFILL_TOKEN_BUDGET", 8192),
+  MASKFILL_TOKEN_BUDGET: positiveInt("MASKFILL_TOKEN_BUDGET", 2048),
   /** Milliseconds a partly filled batch waits for more requests before it runs. */
   MASKFILL_BATCH_WAIT_MS: z.coerce
     .number({ error: "MASKFILL_BATCH_WAIT_MS must be a number" })
@@ -62,6 +62,15 @@ export const envSchema = z.object({
     .int({ error: "MASKFILL_INTRA_OP_THREADS must be a whole number" })
     .min(0, { error: "MASKFILL_INTRA_OP_THREADS must be 0 or more" })
     .default(0),
+  /**
+   * Milliseconds a worker's lock on a job lasts without renewal; a killed worker's jobs are
+   * picked up by another worker after about this long.
+   */
+  MASKFILL_LOCK_DURATION_MS: positiveInt("MASKFILL_LOCK_DURATION_MS", 30_000).refine((n) => n >= 1_000, {
+    error: "MASKFILL_LOCK_DURATION_MS must be at least 1000",
+  }),
+  /** Milliseconds a worker waits for in-flight jobs at shutdown before leaving them to another worker. */
+  MASKFILL_SHUTDOWN_GRACE_MS: positiveInt("MASKFILL_SHUTDOWN_GRACE_MS", 25_000),
   /** Worker id shown in the dashboard; defaults to host name and process id. */
   MASKFILL_WORKER_ID: z.string().trim().default(""),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -85,6 +94,9 @@ export interface MaskfillConfig {
   chunkSize: number;
   queuePrefix: string;
   intraOpThreads: number;
+  lockDurationMs: number;
+  shutdownGraceMs: number;
+  /** Empty string means host name and process id. */
   workerId: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -101,7 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? "environment");
       const value = present[key];
-      const shown = value === undefined ? "" : ` (got ${JSON.stringify(isSecretKey(key) ? redact(value) : value)})`;
+      const shown = value === undefined ? "" : ` (got ${JSON.stringify(isSecretKey(key) ? redactPassword(value) : value)})`;
       return `- ${issue.message}${shown}`;
     });
     throw new ConfigError(`Invalid environment variables:\n${lines.join("\n")}`);
@@ -120,6 +132,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chunkSize: e.MASKFILL_CHUNK_SIZE,
     queuePrefix: e.MASKFILL_QUEUE_PREFIX,
     intraOpThreads: e.MASKFILL_INTRA_OP_THREADS,
+    lockDurationMs: e.MASKFILL_LOCK_DURATION_MS,
+    shutdownGraceMs: e.MASKFILL_SHUTDOWN_GRACE_MS,
     workerId: e.MASKFILL_WORKER_ID,
     logLevel: e.LOG_LEVEL,
   };
@@ -127,12 +141,4 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 function isSecretKey(key: string): boolean {
   return key === "DATABASE_URL" || key === "REDIS_URL";
-}
-
-/** Replaces the password of a connection URL with "***" so it can appear in an error message. */
-export function redact(value: string): string {
-  if (!URL.canParse(value)) return value.replace(/:[^:@/]*@/, ":***@");
-  const parsed = new URL(value);
-  if (parsed.password !== "") parsed.password = "***";
-  return parsed.toString();
 }

@@ -1,1 +1,1 @@
-export { ConfigError, envSchema, loadConfig, redact, type MaskfillConfig } from "./env.ts";
+export { ConfigError, envSchema, loadConfig, type MaskfillConfig } from "./env.ts";

@@ -1,0 +1,123 @@
+import { UnrecoverableError, type Job } from "bullmq";
+import type { FillMaskResult, Outcome, ScoreResult } from "@maskfill/core/engine";
+import {
+  InvalidPayloadError,
+  JobMissingError,
+  kindOfJobName,
+  parseJobPayload,
+  type ChunkPayload,
+  type JobKind,
+  type JobStore,
+  type KindOutcomes,
+  type Logger,
+  type ResultWriter,
+  type SentencePayload,
+} from "@maskfill/core/queue";
+import type { MicroBatcher } from "../batching/micro-batcher.ts";
+import type { ModelManager } from "./model-manager.ts";
+import { estimateTokens, toEngineRequest, type EngineRequest } from "./requests.ts";
+import { withRetry } from "./retry.ts";
+
+type AnyOutcome = Outcome<FillMaskResult> | Outcome<ScoreResult>;
+
+/** What the processors share with the worker service. */
+export interface ProcessorDeps {
+  batcher: MicroBatcher<JobKind, EngineRequest, AnyOutcome>;
+  models: ModelManager;
+  store: JobStore;
+  writer: ResultWriter;
+  logger: Logger;
+}
+
+/** Return value of a chunk job. */
+export interface ChunkResult {
+  /** Items this attempt moved to completed or failed; 0 when an earlier attempt already had. */
+  completed: number;
+  failed: number;
+  /** Set when the job was cancelled or already finished, so nothing ran. */
+  skipped?: "cancelled" | "finished";
+}
+
+/**
+ * Validates a job's payload and returns it with its kind. An invalid payload fails the job at
+ * once (UnrecoverableError), and the job row, when its id is readable, is marked failed.
+ */
+async function readPayload<P>(job: Job, deps: ProcessorDeps): Promise<{ kind: JobKind; payload: P }> {
+  const kind = kindOfJobName(job.name);
+  try {
+    const payload = parseJobPayload(job.name, job.data) as P;
+    return { kind: kind!, payload };
+  } catch (error) {
+    if (!(error instanceof InvalidPayloadError)) throw error;
+    const jobId = typeof job.data === "object" && job.data !== null && "jobId" in job.data ? job.data.jobId : undefined;
+    if (typeof jobId === "string" && /^[0-9a-f-]{36}$/i.test(jobId)) {
+      await deps.store.failJob(jobId, "invalid_payload", error.message).catch(() => undefined);
+    }
+    throw new UnrecoverableError(error.message);
+  }
+}
+
+function writeWithRetry(deps: ProcessorDeps, jobId: string, data: KindOutcomes, model: { name: string; variant: string }) {
+  return withRetry(() => deps.writer.write(jobId, data, model), {
+    attempts: 4,
+    baseDelayMs: 250,
+    onRetry: (error, attempt) =>
+      deps.logger.warn({ jobId, attempt, err: error instanceof Error ? error.message : String(error) }, "Result write failed, retrying"),
+  });
+}
+
+function asKindOutcomes(kind: JobKind, outcomes: { lineNumber: number; outcome: AnyOutcome }[]): KindOutcomes {
+  return kind === "fill-mask"
+    ? { kind, outcomes: outcomes as { lineNumber: number; outcome: Outcome<FillMaskResult> }[] }
+    : { kind, outcomes: outcomes as { lineNumber: number; outcome: Outcome<ScoreResult> }[] };
+}
+
+/** Creates the processor of single-sentence jobs: one interactive request, result written and returned. */
+export function createSentenceProcessor(deps: ProcessorDeps) {
+  return async (job: Job): Promise<AnyOutcome> => {
+    const { kind, payload } = await readPayload<SentencePayload>(job, deps);
+    const model = deps.models.current();
+    const outcome = await deps.batcher.submit({
+      kind,
+      request: toEngineRequest(kind, payload.text, payload.options),
+      priority: "interactive",
+      jobId: payload.jobId,
+      tokens: estimateTokens(payload.text),
+    });
+    const summary = await writeWithRetry(deps, payload.jobId, asKindOutcomes(kind, [{ lineNumber: 1, outcome }]), model);
+    if (summary.jobStatus === "cancelled") throw new UnrecoverableError(`Job ${payload.jobId} was cancelled.`);
+    return outcome;
+  };
+}
+
+/** Creates the processor of corpus chunk jobs: reads the chunk's pending items, runs them in bulk priority, writes all results in one transaction. */
+export function createChunkProcessor(deps: ProcessorDeps) {
+  return async (job: Job): Promise<ChunkResult> => {
+    const { kind, payload } = await readPayload<ChunkPayload>(job, deps);
+    const model = deps.models.current();
+    const status = await deps.store.startJob(payload.jobId, model);
+    if (status === null) throw new UnrecoverableError(new JobMissingError(`Job ${payload.jobId} does not exist; it may have been deleted.`).message);
+    if (status === "cancelled") return { completed: 0, failed: 0, skipped: "cancelled" };
+    if (status === "completed") return { completed: 0, failed: 0, skipped: "finished" };
+
+    const items = await deps.store.pendingItems(payload.jobId, payload.start, payload.end);
+    const outcomes = await Promise.all(
+      items.map(async (item) => ({
+        lineNumber: item.lineNumber,
+        outcome: await deps.batcher.submit({
+          kind,
+          request: toEngineRequest(kind, item.text, payload.options),
+          priority: "bulk",
+          jobId: payload.jobId,
+          tokens: estimateTokens(item.text),
+        }),
+      })),
+    );
+    const summary = await writeWithRetry(deps, payload.jobId, asKindOutcomes(kind, outcomes), model);
+    if (summary.itemsTotal > 0) {
+      const percent = Math.floor((100 * (summary.itemsDone + summary.itemsFailed)) / summary.itemsTotal);
+      await job.updateProgress({ percent, itemsDone: summary.itemsDone, itemsFailed: summary.itemsFailed, itemsTotal: summary.itemsTotal });
+    }
+    return { completed: summary.completed, failed: summary.failed };
+  };
+}

@@ -1,0 +1,257 @@
+import { hostname } from "node:os";
+import { Worker, type Job } from "bullmq";
+import { Redis } from "ioredis";
+import { createPrismaClient } from "@maskfill/core/db";
+import type { FillMaskResult, Outcome, ScoreResult } from "@maskfill/core/engine";
+import {
+  CORPUS_QUEUE,
+  INTERACTIVE_QUEUE,
+  JobStore,
+  ResultWriter,
+  controlMessageSchema,
+  desiredModelSchema,
+  publishWorkerState,
+  redisKeys,
+  removeWorkerState,
+  type JobKind,
+  type Logger,
+  type MaskfillConfig,
+  type WorkerState,
+} from "@maskfill/core/queue";
+import { MicroBatcher, type BatchReport } from "../batching/micro-batcher.ts";
+import { InferenceClient } from "../inference/inference-client.ts";
+import { WorkerMetrics } from "./metrics.ts";
+import { ModelManager, type ModelRequest } from "./model-manager.ts";
+import { createChunkProcessor, createSentenceProcessor, type ProcessorDeps } from "./processors.ts";
+import type { EngineRequest } from "./requests.ts";
+
+type AnyOutcome = Outcome<FillMaskResult> | Outcome<ScoreResult>;
+
+/** Milliseconds between state publications; well within WORKER_STATE_TTL_SECONDS. */
+const STATE_INTERVAL_MS = 3_000;
+
+/** Report of one batch with the session runs it took, as kept for tests and logs. */
+export type WorkerBatchReport = BatchReport<JobKind> & { sessionRuns: number };
+
+/**
+ * One worker process: an inference thread, a micro-batcher shared by all held jobs, BullMQ
+ * workers for the interactive and corpus queues, a control channel subscription and periodic
+ * state publication. Job consumption starts once the first model is loaded.
+ */
+export class WorkerService {
+  readonly id: string;
+  readonly metrics = new WorkerMetrics();
+  /** The last 100 batch reports, newest last. */
+  readonly recentBatches: WorkerBatchReport[] = [];
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly prisma;
+  private readonly client: InferenceClient;
+  private readonly models: ModelManager;
+  private readonly batcher: MicroBatcher<JobKind, EngineRequest, AnyOutcome>;
+  private readonly deps: ProcessorDeps;
+  private workers: Worker[] = [];
+  private stateTimer: NodeJS.Timeout | undefined;
+  private readonly startedAt = new Date().toISOString();
+  private stopping: Promise<void> | undefined;
+  private lastSessionRuns = 0;
+  private lastFailedOutcomes = 0;
+
+  private constructor(
+    private readonly config: MaskfillConfig,
+    private readonly logger: Logger,
+    private readonly onFatal: (error: Error) => void,
+  ) {
+    this.id = config.workerId || `${hostname()}-${process.pid}`;
+    // BullMQ workers block on Redis, so their connection must retry without limit.
+    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    this.subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    this.prisma = createPrismaClient(config.databaseUrl);
+    this.client = new InferenceClient((error) => {
+      this.logger.fatal({ workerId: this.id, err: error.message }, "Inference thread stopped");
+      this.onFatal(error);
+    });
+    this.models = new ModelManager(
+      this.client,
+      { executionProvider: config.executionProvider, tokenBudget: config.tokenBudget, intraOpThreads: config.intraOpThreads },
+      logger,
+      () => void this.publishState(),
+    );
+    this.batcher = new MicroBatcher<JobKind, EngineRequest, AnyOutcome>({
+      tokenBudget: config.tokenBudget,
+      maxWaitMs: config.batchWaitMs,
+      run: (kind, entries) => this.runBatch(kind, entries.map((entry) => entry.request)),
+      onBatch: (report, error) => this.recordBatch(report, error),
+    });
+    const store = new JobStore(this.prisma);
+    this.deps = { batcher: this.batcher, models: this.models, store, writer: new ResultWriter(this.prisma), logger };
+  }
+
+  /**
+   * Starts a worker: subscribes to control messages, loads the fleet's chosen model (or the
+   * configured one), and starts taking jobs once a model is ready. A failed first load leaves
+   * the worker idle with status "error" until a load request succeeds.
+   */
+  static async start(config: MaskfillConfig, logger: Logger, onFatal: (error: Error) => void = () => undefined): Promise<WorkerService> {
+    const service = new WorkerService(config, logger, onFatal);
+    await service.init();
+    return service;
+  }
+
+  /** Current state, as published to Redis. */
+  state(): WorkerState {
+    return {
+      id: this.id,
+      host: hostname(),
+      pid: process.pid,
+      startedAt: this.startedAt,
+      updatedAt: new Date().toISOString(),
+      status: this.stopping !== undefined ? "stopping" : this.models.status,
+      error: this.models.error,
+      model: this.models.model,
+      requestedModelDir: this.models.requested?.modelDir ?? null,
+      batches: this.metrics.batches,
+      sentences: this.metrics.sentences,
+      failedSentences: this.metrics.failedSentences,
+      throughput: this.metrics.throughput(),
+      pending: this.batcher.pendingCount,
+    };
+  }
+
+  /**
+   * Stops taking jobs, lets held jobs finish within the shutdown grace period (jobs still running
+   * after it are left locked, and another worker takes them over once the lock expires), then
+   * closes the batcher, the inference thread and every connection. Safe to call twice.
+   */
+  stop(reason: string): Promise<void> {
+    this.stopping ??= this.shutdown(reason);
+    return this.stopping;
+  }
+
+  private async init(): Promise<void> {
+    this.logger.info({ workerId: this.id, queuePrefix: this.config.queuePrefix, executionProvider: this.config.executionProvider }, "Worker starting");
+    await this.subscriber.subscribe(redisKeys.control(this.config.queuePrefix));
+    this.subscriber.on("message", (_channel: string, message: string) => void this.onControl(message));
+    this.stateTimer = setInterval(() => void this.publishState(), STATE_INTERVAL_MS);
+
+    const loaded = await this.models.load(await this.startupModel());
+    if (loaded) this.startConsuming();
+  }
+
+  private async startupModel(): Promise<ModelRequest> {
+    const stored = await this.redis.get(redisKeys.desiredModel(this.config.queuePrefix));
+    if (stored !== null) {
+      const parsed = desiredModelSchema.safeParse(JSON.parse(stored));
+      if (parsed.success) return parsed.data;
+      this.logger.warn({ key: redisKeys.desiredModel(this.config.queuePrefix) }, "Ignoring an invalid stored model choice");
+    }
+    return { modelDir: this.config.modelDir, ...(this.config.modelVariant === undefined ? {} : { variant: this.config.modelVariant }) };
+  }
+
+  private startConsuming(): void {
+    if (this.workers.length > 0 || this.stopping !== undefined) return;
+    const common = {
+      connection: this.redis,
+      prefix: this.config.queuePrefix,
+      lockDuration: this.config.lockDurationMs,
+      stalledInterval: this.config.lockDurationMs,
+      maxStalledCount: 2,
+    };
+    const interactive = new Worker(INTERACTIVE_QUEUE, createSentenceProcessor(this.deps), { ...common, concurrency: this.config.interactiveConcurrency });
+    const corpus = new Worker(CORPUS_QUEUE, createChunkProcessor(this.deps), { ...common, concurrency: this.config.concurrency });
+    for (const worker of [interactive, corpus]) {
+      worker.on("failed", (job, error) => void this.onFailed(job, error));
+      worker.on("error", (error) => this.logger.error({ workerId: this.id, queue: worker.name, err: error.message }, "Queue connection error"));
+    }
+    this.workers = [interactive, corpus];
+    this.logger.info({ workerId: this.id, concurrency: this.config.concurrency, interactiveConcurrency: this.config.interactiveConcurrency }, "Worker taking jobs");
+  }
+
+  private async onFailed(job: Job | undefined, error: Error): Promise<void> {
+    if (job === undefined) return;
+    const attempts = job.opts.attempts ?? 1;
+    const final = job.attemptsMade >= attempts || error.name === "UnrecoverableError";
+    const jobId = typeof job.data?.jobId === "string" ? job.data.jobId : undefined;
+    const ids = { workerId: this.id, jobId, queueJobId: job.id, name: job.name, attemptsMade: job.attemptsMade, attempts, err: error.message };
+    if (!final) {
+      this.logger.warn(ids, "Job failed, will retry");
+      return;
+    }
+    this.logger.error(ids, "Job failed");
+    if (jobId !== undefined) {
+      await this.deps.store.failJob(jobId, "worker_failed", error.message).catch((cause: unknown) => {
+        this.logger.error({ ...ids, err: cause instanceof Error ? cause.message : String(cause) }, "Could not mark the job failed");
+      });
+    }
+  }
+
+  private async runBatch(kind: JobKind, requests: EngineRequest[]): Promise<AnyOutcome[]> {
+    const reply = kind === "fill-mask" ? await this.client.fillMask(requests) : await this.client.score(requests);
+    this.lastSessionRuns = reply.sessionRuns;
+    this.lastFailedOutcomes = reply.outcomes.filter((outcome) => !outcome.ok).length;
+    return reply.outcomes;
+  }
+
+  private recordBatch(report: BatchReport<JobKind>, error: Error | undefined): void {
+    this.recentBatches.push({ ...report, sessionRuns: this.lastSessionRuns });
+    if (this.recentBatches.length > 100) this.recentBatches.shift();
+    if (error !== undefined) {
+      this.logger.error({ workerId: this.id, kind: report.kind, size: report.size, jobIds: report.jobIds.slice(0, 10), err: error.message }, "Batch failed");
+      return;
+    }
+    this.metrics.recordBatch(report.size, this.lastFailedOutcomes);
+    this.logger.debug({ workerId: this.id, kind: report.kind, size: report.size, jobs: report.jobIds.length, durationMs: Math.round(report.durationMs) }, "Batch done");
+  }
+
+  private async onControl(raw: string): Promise<void> {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      this.logger.warn({ workerId: this.id }, "Ignoring a control message that is not JSON");
+      return;
+    }
+    const parsed = controlMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      this.logger.warn({ workerId: this.id, err: parsed.error.issues[0]?.message }, "Ignoring an invalid control message");
+      return;
+    }
+    const message = parsed.data;
+    if (message.workerId !== undefined && message.workerId !== this.id) return;
+    const loaded =
+      message.modelDir === undefined
+        ? await this.models.reload()
+        : await this.models.load({ modelDir: message.modelDir, ...(message.variant === undefined ? {} : { variant: message.variant }) });
+    if (loaded) this.startConsuming();
+  }
+
+  private async publishState(): Promise<void> {
+    try {
+      await publishWorkerState(this.redis, this.config.queuePrefix, this.state());
+    } catch (error) {
+      this.logger.warn({ workerId: this.id, err: error instanceof Error ? error.message : String(error) }, "Could not publish worker state");
+    }
+  }
+
+  private async shutdown(reason: string): Promise<void> {
+    this.logger.info({ workerId: this.id, reason }, "Worker stopping");
+    await this.publishState();
+    const closing = Promise.all(this.workers.map((worker) => worker.close()));
+    const graceful = await Promise.race([
+      closing.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.config.shutdownGraceMs).unref()),
+    ]);
+    if (!graceful) {
+      this.logger.warn({ workerId: this.id, graceMs: this.config.shutdownGraceMs }, "Jobs still running after the grace period; leaving them to other workers");
+      await Promise.all(this.workers.map((worker) => worker.close(true)));
+    }
+    await this.batcher.close();
+    clearInterval(this.stateTimer);
+    await this.client.close();
+    await removeWorkerState(this.redis, this.config.queuePrefix, this.id).catch(() => undefined);
+    await this.subscriber.quit();
+    await this.redis.quit();
+    await this.prisma.$disconnect();
+    this.logger.info({ workerId: this.id, batches: this.metrics.batches, sentences: this.metrics.sentences }, "Worker stopped");
+  }
+}

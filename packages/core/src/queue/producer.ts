@@ -1,0 +1,317 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { Queue, QueueEvents } from "bullmq";
+import { Redis } from "ioredis";
+import { z } from "zod";
+import { parseCorpus } from "../corpus/parse.ts";
+import type { CorpusInput } from "../corpus/read-lines.ts";
+import type { CorpusOptions } from "../corpus/options.ts";
+import { createPrismaClient } from "../db/client.ts";
+import type { PrismaClient } from "../db/generated/client.ts";
+import type { FillMaskResult, Outcome, ScoreResult } from "../engine/types.ts";
+import { chunkJobName, jobCatalog, kindOptions, type JobKind, type KindOptions } from "./catalog.ts";
+import { loadModelMessageSchema, type LoadModelMessage } from "./control.ts";
+import { chunkLineNumbers, importCorpus, type ChunkRange } from "./corpus-import.ts";
+import { InvalidRequestError, JobNotFoundError, ResultTimeoutError } from "./errors.ts";
+import { DEFAULT_JOB_OPTIONS } from "./job-options.ts";
+import { CORPUS_QUEUE, INTERACTIVE_QUEUE, chunkJobId, redisKeys } from "./names.ts";
+import { JobStore, type JobView } from "./store/job-store.ts";
+import { readWorkerStates, type WorkerState } from "./worker-state.ts";
+
+/** Connection settings of a producer; a subset of MaskfillConfig. */
+export interface ProducerConfig {
+  redisUrl: string;
+  databaseUrl: string;
+  queuePrefix: string;
+  /** Items per corpus chunk job. */
+  chunkSize: number;
+}
+
+/** Result of a sentence request: the engine's outcome, which is an error for invalid input such as a missing mask. */
+export type SentenceOutcome<K extends JobKind = JobKind> = { jobId: string } & Outcome<K extends "fill-mask" ? FillMaskResult : ScoreResult>;
+
+export interface SentenceRequest<K extends JobKind = JobKind> {
+  kind: K;
+  text: string;
+  /** Kind options (fill-mask: topK, targets, dropSpecialTokens; score: variant); defaults apply. */
+  options?: Partial<KindOptions[K]>;
+}
+
+export interface CorpusRequest<K extends JobKind = JobKind> {
+  kind: K;
+  options?: Partial<KindOptions[K]>;
+  /** A file path, or a byte stream of the file's contents. */
+  source: string | CorpusInput;
+  /** Parser options: format (txt, jsonl, csv), field, column, header, delimiter, limits. */
+  corpus: CorpusOptions;
+  /** File name shown in the dashboard; defaults to the base name of a path source. */
+  fileName?: string;
+  /** File size in bytes, when the source is a stream; read from the file for a path source. */
+  fileSize?: number;
+}
+
+export interface CorpusSubmission {
+  jobId: string;
+  /** Rows stored and queued for inference. */
+  rows: number;
+  /** Rows the parser rejected, stored as failed items. */
+  invalidRows: number;
+  chunks: number;
+}
+
+const jobIdSchema = z.uuid({ error: "job id must be a UUID" });
+
+/**
+ * Producer API shared by the web app and the CLI: submits sentences and corpora, cancels and
+ * retries jobs, reads job and worker state, and asks workers to load a model. It never loads
+ * onnxruntime. Create one per process and close() it at shutdown.
+ */
+export class MaskfillProducer {
+  private readonly interactive: Queue;
+  private readonly corpus: Queue;
+  private readonly store: JobStore;
+  private events: Promise<QueueEvents> | undefined;
+
+  private constructor(
+    private readonly config: ProducerConfig,
+    private readonly redis: Redis,
+    private readonly prisma: PrismaClient,
+    private readonly ownsPrisma: boolean,
+  ) {
+    const connection = redis;
+    this.interactive = new Queue(INTERACTIVE_QUEUE, { connection, prefix: config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    this.corpus = new Queue(CORPUS_QUEUE, { connection, prefix: config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    this.store = new JobStore(prisma);
+  }
+
+  /**
+   * Connects to Redis and Postgres. Pass `prisma` to share an existing client (it is then not
+   * disconnected by close()).
+   */
+  static connect(config: ProducerConfig, options: { prisma?: PrismaClient } = {}): MaskfillProducer {
+    if (!Number.isInteger(config.chunkSize) || config.chunkSize < 1) {
+      throw new InvalidRequestError(`chunkSize must be a whole number of at least 1, got ${config.chunkSize}.`);
+    }
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
+    const prisma = options.prisma ?? createPrismaClient(config.databaseUrl);
+    return new MaskfillProducer(config, redis, prisma, options.prisma === undefined);
+  }
+
+  /** Stores a sentence job and queues it; returns its id without waiting for the result. */
+  async enqueueSentence<K extends JobKind>(request: SentenceRequest<K>): Promise<{ jobId: string }> {
+    const { kind, options } = parseKindOptions(request.kind, request.options);
+    const payload = { text: request.text, options };
+    const checked = jobCatalog[kind].safeParse({ jobId: "00000000-0000-4000-8000-000000000000", ...payload });
+    if (!checked.success) throw new InvalidRequestError(describeIssues(`Invalid ${kind} request`, checked.error));
+    const jobId = await this.store.createJob({
+      kind,
+      source: "sentence",
+      options,
+      modelName: "",
+      modelVariant: "",
+      items: [{ lineNumber: 1, text: request.text }],
+    });
+    await this.interactive.add(kind, { jobId, ...payload }, { jobId });
+    return { jobId };
+  }
+
+  /**
+   * Submits one sentence and waits for its outcome. Throws ResultTimeoutError after `timeoutMs`
+   * (the job keeps running and its result still lands in Postgres) and InvalidRequestError for
+   * invalid options. Invalid text (for example no mask) comes back as an error outcome.
+   */
+  async submitSentence<K extends JobKind>(request: SentenceRequest<K>, wait: { timeoutMs?: number } = {}): Promise<SentenceOutcome<K>> {
+    const events = await this.queueEvents();
+    const { jobId } = await this.enqueueSentence(request);
+    return this.waitForSentence<K>(jobId, wait.timeoutMs ?? 30_000, events);
+  }
+
+  /** Waits for a queued sentence job; see submitSentence for the errors. */
+  async waitForSentence<K extends JobKind>(jobId: string, timeoutMs: number, events?: QueueEvents): Promise<SentenceOutcome<K>> {
+    const queueEvents = events ?? (await this.queueEvents());
+    const job = await this.interactive.getJob(jobId);
+    if (job === undefined) {
+      const view = await this.getJob(jobId);
+      throw new InvalidRequestError(`Job ${jobId} is no longer in the queue (status ${view.status}); read its result with getJob().`);
+    }
+    try {
+      const outcome = (await job.waitUntilFinished(queueEvents, timeoutMs)) as Outcome<K extends "fill-mask" ? FillMaskResult : ScoreResult>;
+      return { jobId, ...outcome };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message.includes("timed out")) {
+        throw new ResultTimeoutError(`No result for job ${jobId} within ${timeoutMs} ms; is a worker running? The job stays queued.`, jobId);
+      }
+      throw new Error(`Job ${jobId} failed: ${message}`);
+    }
+  }
+
+  /**
+   * Parses a corpus as a stream, stores its rows in bulk, then queues one chunk job per
+   * `chunkSize` rows. Neither Redis nor this process ever holds the whole corpus. Throws
+   * CorpusFileError (the job is stored as failed) when the file as a whole is unusable.
+   */
+  async submitCorpus<K extends JobKind>(request: CorpusRequest<K>): Promise<CorpusSubmission> {
+    const { kind, options } = parseKindOptions(request.kind, request.options);
+    const fromPath = typeof request.source === "string";
+    const fileName = request.fileName ?? (typeof request.source === "string" ? basename(request.source) : undefined);
+    const fileSize = typeof request.source === "string" ? await fileSizeOf(request.source) : request.fileSize;
+    const jobId = await this.store.createJob({
+      kind,
+      source: "corpus",
+      options,
+      modelName: "",
+      modelVariant: "",
+      ...(fileName === undefined ? {} : { fileName }),
+      ...(fileSize === undefined ? {} : { fileSize }),
+    });
+
+    const input = typeof request.source === "string" ? createReadStream(request.source) : request.source;
+    let summary;
+    try {
+      const events = parseCorpus(input, { ...request.corpus, ...(fileName === undefined ? {} : { fileName }) });
+      summary = await importCorpus(this.store, jobId, events, this.config.chunkSize);
+    } catch (error) {
+      const code = error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : "import_failed";
+      await this.store.failJob(jobId, code, error instanceof Error ? error.message : String(error));
+      throw error;
+    } finally {
+      if (fromPath && "destroy" in input && typeof input.destroy === "function") input.destroy();
+    }
+
+    await this.store.finishImport(jobId, summary.rows + summary.invalidRows, summary.invalidRows);
+    await this.enqueueChunks(kind, jobId, options, summary.chunks, 0);
+    return { jobId, rows: summary.rows, invalidRows: summary.invalidRows, chunks: summary.chunks.length };
+  }
+
+  /**
+   * Cancels a queued or running job: its remaining chunks finish without running inference and
+   * its pending items stay pending. Returns the job's state; throws JobNotFoundError for an unknown id.
+   */
+  async cancelJob(jobId: string): Promise<JobView> {
+    const id = parseJobId(jobId);
+    await this.store.cancelJob(id);
+    const view = await this.getJob(id);
+    if (view.source === "sentence") await this.interactive.remove(id).catch(() => 0);
+    return view;
+  }
+
+  /**
+   * Queues a finished job's failed items (and any still pending) again. Returns how many items
+   * were queued; throws InvalidRequestError while the job is still queued or running.
+   */
+  async retryFailedItems(jobId: string): Promise<{ jobId: string; items: number }> {
+    const id = parseJobId(jobId);
+    const view = await this.getJob(id);
+    if (view.status === "queued" || view.status === "running") {
+      throw new InvalidRequestError(`Job ${id} is ${view.status}; retry its failed items after it finishes, or cancel it first.`);
+    }
+    await this.store.resetFailedItems(id);
+    const lines = await this.store.pendingLineNumbers(id);
+    if (lines.length === 0) return { jobId: id, items: 0 };
+    const options = kindOptions[view.kind].parse(view.options);
+
+    if (view.source === "sentence") {
+      const text = await this.store.sentenceText(id);
+      if (text === null) throw new JobNotFoundError(`Job ${id} has no item to retry.`);
+      await this.interactive.add(view.kind, { jobId: id, text, options }, { jobId: `${id}-r${Date.now()}` });
+    } else {
+      await this.enqueueChunks(view.kind, id, options, chunkLineNumbers(lines, this.config.chunkSize), Date.now());
+    }
+    return { jobId: id, items: lines.length };
+  }
+
+  /** Returns a job's state and progress; throws JobNotFoundError for an unknown id. */
+  async getJob(jobId: string): Promise<JobView> {
+    const id = parseJobId(jobId);
+    const view = await this.store.getJob(id);
+    if (view === null) throw new JobNotFoundError(`No job has id ${id}.`);
+    return view;
+  }
+
+  /** Returns the published state of every live worker. */
+  async listWorkers(): Promise<WorkerState[]> {
+    return readWorkerStates(this.redis, this.config.queuePrefix);
+  }
+
+  /**
+   * Asks workers to load a model directory (or to reload their current model when `modelDir` is
+   * omitted). Without `workerId` the choice is stored, so workers started later load it too.
+   * Returns how many workers received the message; watch listWorkers() for the outcome.
+   */
+  async loadModel(request: Omit<LoadModelMessage, "type">): Promise<{ receivers: number }> {
+    const parsed = loadModelMessageSchema.safeParse({ type: "load-model", ...request });
+    if (!parsed.success) throw new InvalidRequestError(describeIssues("Invalid load-model request", parsed.error));
+    const message = parsed.data;
+    if (message.workerId === undefined && message.modelDir !== undefined) {
+      const desired = { modelDir: message.modelDir, ...(message.variant === undefined ? {} : { variant: message.variant }) };
+      await this.redis.set(redisKeys.desiredModel(this.config.queuePrefix), JSON.stringify(desired));
+    }
+    const receivers = await this.redis.publish(redisKeys.control(this.config.queuePrefix), JSON.stringify(message));
+    return { receivers };
+  }
+
+  /** Closes the queues and connections. */
+  async close(): Promise<void> {
+    const events = this.events;
+    this.events = undefined;
+    if (events !== undefined) await (await events).close();
+    await this.interactive.close();
+    await this.corpus.close();
+    await this.redis.quit();
+    if (this.ownsPrisma) await this.prisma.$disconnect();
+  }
+
+  private async enqueueChunks(kind: JobKind, jobId: string, options: object, chunks: ChunkRange[], attempt: number): Promise<void> {
+    const name = chunkJobName(kind);
+    // addBulk in slices keeps each Redis transaction small for corpora with thousands of chunks.
+    for (let i = 0; i < chunks.length; i += 500) {
+      const slice = chunks.slice(i, i + 500);
+      await this.corpus.addBulk(
+        slice.map((chunk, j) => ({
+          name,
+          data: { jobId, start: chunk.start, end: chunk.end, options },
+          opts: { jobId: chunkJobId(jobId, attempt, i + j) },
+        })),
+      );
+    }
+  }
+
+  private queueEvents(): Promise<QueueEvents> {
+    this.events ??= (async () => {
+      const events = new QueueEvents(INTERACTIVE_QUEUE, { connection: this.redis.options, prefix: this.config.queuePrefix });
+      await events.waitUntilReady();
+      return events;
+    })();
+    return this.events;
+  }
+}
+
+function parseKindOptions<K extends JobKind>(kind: K, options: unknown): { kind: K; options: KindOptions[K] } {
+  if (!Object.hasOwn(kindOptions, kind)) {
+    throw new InvalidRequestError(`Unknown kind "${String(kind)}"; use one of ${Object.keys(kindOptions).join(", ")}.`);
+  }
+  const parsed = kindOptions[kind].safeParse(options ?? {});
+  if (!parsed.success) throw new InvalidRequestError(describeIssues(`Invalid ${kind} options`, parsed.error));
+  return { kind, options: parsed.data as KindOptions[K] };
+}
+
+function parseJobId(jobId: string): string {
+  const parsed = jobIdSchema.safeParse(jobId);
+  if (!parsed.success) throw new JobNotFoundError(`No job has id ${JSON.stringify(jobId)}: a job id is a UUID.`);
+  return parsed.data;
+}
+
+function describeIssues(prefix: string, error: z.ZodError): string {
+  return `${prefix}: ${error.issues.map((issue) => `${issue.path.join(".") || "value"}: ${issue.message}`).join("; ")}.`;
+}
+
+async function fileSizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidRequestError(`Cannot read corpus file ${path}: ${reason}. Check the path.`);
+  }
+}

@@ -1,0 +1,196 @@
+import type { PrismaClient } from "../../db/generated/client.ts";
+import type { JobKind } from "../catalog.ts";
+import { DB_KIND, kindFromDb } from "./kinds.ts";
+
+/** A job's state as the producer API reports it. */
+export interface JobView {
+  id: string;
+  kind: JobKind;
+  source: "sentence" | "corpus";
+  status: "queued" | "running" | "completed" | "failed" | "cancelled";
+  options: unknown;
+  modelName: string;
+  modelVariant: string;
+  itemsTotal: number;
+  itemsDone: number;
+  itemsFailed: number;
+  /** Finished items (done or failed) over itemsTotal, from 0 to 1; 0 for a job without items. */
+  progress: number;
+  fileName: string | null;
+  errorCode: string | null;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** One input sentence of a job. */
+export interface ItemInput {
+  lineNumber: number;
+  text: string;
+}
+
+export interface NewJob {
+  kind: JobKind;
+  source: "sentence" | "corpus";
+  options: object;
+  modelName: string;
+  modelVariant: string;
+  fileName?: string;
+  fileSize?: number;
+  /** Items known up front (a single sentence); corpus items are added with insertItems. */
+  items?: ItemInput[];
+}
+
+/** Job and item rows in Postgres: creation, status transitions and reads. Results go through ResultWriter. */
+export class JobStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Inserts a job in status "queued" with its known items and returns its id. */
+  async createJob(job: NewJob): Promise<string> {
+    const items = job.items ?? [];
+    const created = await this.prisma.job.create({
+      data: {
+        kind: DB_KIND[job.kind],
+        source: job.source,
+        options: job.options,
+        modelName: job.modelName,
+        modelVariant: job.modelVariant,
+        fileName: job.fileName ?? null,
+        fileSize: job.fileSize ?? null,
+        itemsTotal: items.length,
+        items: { create: items },
+      },
+      select: { id: true },
+    });
+    return created.id;
+  }
+
+  /** Inserts items in one statement; rows that already exist are kept, so a repeated call adds nothing. */
+  async insertItems(jobId: string, items: ItemInput[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.prisma.jobItem.createMany({
+      data: items.map((item) => ({ jobId, lineNumber: item.lineNumber, text: item.text })),
+      skipDuplicates: true,
+    });
+  }
+
+  /** Inserts rows the corpus parser rejected as failed items, with an empty text and the parser's reason. */
+  async insertFailedItems(jobId: string, items: { lineNumber: number; code: string; message: string }[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.prisma.jobItem.createMany({
+      data: items.map((item) => ({ jobId, lineNumber: item.lineNumber, text: "", status: "failed" as const, errorCode: item.code, error: item.message })),
+      skipDuplicates: true,
+    });
+  }
+
+  /**
+   * Sets the counts of a finished corpus import. A corpus with no valid row is complete at once,
+   * because no chunk job will ever finish it.
+   */
+  async finishImport(jobId: string, itemsTotal: number, itemsFailed: number): Promise<void> {
+    const done = itemsFailed >= itemsTotal;
+    await this.prisma.job.update({
+      where: { id: jobId },
+      data: { itemsTotal, itemsFailed, ...(done ? { status: "completed" as const, finishedAt: new Date() } : {}) },
+    });
+  }
+
+  /**
+   * Returns the line numbers of a job's pending items, in order: the items a retry must run.
+   * NOTE: holds one number per pending item in memory (8 MB for a million items).
+   */
+  async pendingLineNumbers(jobId: string): Promise<number[]> {
+    const rows = await this.prisma.$queryRaw<{ line_number: number }[]>`
+      SELECT line_number FROM job_items WHERE job_id = ${jobId}::uuid AND status = 'pending' ORDER BY line_number`;
+    return rows.map((row) => row.line_number);
+  }
+
+  /** Returns the text of a single-sentence job's item, or null when it has none. */
+  async sentenceText(jobId: string): Promise<string | null> {
+    const row = await this.prisma.jobItem.findFirst({ where: { jobId }, select: { text: true } });
+    return row?.text ?? null;
+  }
+
+  /**
+   * Moves a queued job to "running" and records the model that runs it. Returns the job's status
+   * after the call, or null when the job row does not exist.
+   */
+  async startJob(jobId: string, model: { name: string; variant: string }): Promise<JobView["status"] | null> {
+    await this.prisma.job.updateMany({
+      where: { id: jobId, status: "queued" },
+      data: { status: "running", startedAt: new Date(), modelName: model.name, modelVariant: model.variant },
+    });
+    const row = await this.prisma.job.findUnique({ where: { id: jobId }, select: { status: true } });
+    return row?.status ?? null;
+  }
+
+  /** Returns the still-pending items with line numbers in [start, end), in line order. */
+  async pendingItems(jobId: string, start: number, end: number): Promise<ItemInput[]> {
+    return this.prisma.jobItem.findMany({
+      where: { jobId, status: "pending", lineNumber: { gte: start, lt: end } },
+      select: { lineNumber: true, text: true },
+      orderBy: { lineNumber: "asc" },
+    });
+  }
+
+  /** Marks a job failed with a job-level reason, unless it already finished or was cancelled. */
+  async failJob(jobId: string, code: string, message: string): Promise<void> {
+    await this.prisma.job.updateMany({
+      where: { id: jobId, status: { in: ["queued", "running"] } },
+      data: { status: "failed", errorCode: code, error: message, finishedAt: new Date() },
+    });
+  }
+
+  /** Marks a queued or running job cancelled; returns false when it had already finished or does not exist. */
+  async cancelJob(jobId: string): Promise<boolean> {
+    const { count } = await this.prisma.job.updateMany({
+      where: { id: jobId, status: { in: ["queued", "running"] } },
+      data: { status: "cancelled", finishedAt: new Date() },
+    });
+    return count === 1;
+  }
+
+  /**
+   * Sets the failed items of a job back to pending, and the job back to queued when any item is
+   * left to run, in one transaction. Returns how many failed items were reset.
+   */
+  async resetFailedItems(jobId: string): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const reset = await tx.$executeRaw`
+        UPDATE job_items SET status = 'pending', error_code = NULL, error = NULL
+        WHERE job_id = ${jobId}::uuid AND status = 'failed'`;
+      await tx.$executeRaw`
+        UPDATE jobs SET status = 'queued', items_failed = items_failed - ${reset},
+          error_code = NULL, error = NULL, finished_at = NULL, updated_at = now()
+        WHERE id = ${jobId}::uuid AND items_done < items_total`;
+      return reset;
+    });
+  }
+
+  /** Returns a job's state, or null when no job has this id. */
+  async getJob(jobId: string): Promise<JobView | null> {
+    const row = await this.prisma.job.findUnique({ where: { id: jobId } });
+    if (row === null) return null;
+    const finished = row.itemsDone + row.itemsFailed;
+    return {
+      id: row.id,
+      kind: kindFromDb(row.kind),
+      source: row.source,
+      status: row.status,
+      options: row.options,
+      modelName: row.modelName,
+      modelVariant: row.modelVariant,
+      itemsTotal: row.itemsTotal,
+      itemsDone: row.itemsDone,
+      itemsFailed: row.itemsFailed,
+      progress: row.itemsTotal === 0 ? 0 : finished / row.itemsTotal,
+      fileName: row.fileName,
+      errorCode: row.errorCode,
+      error: row.error,
+      createdAt: row.createdAt,
+      startedAt: row.startedAt,
+      finishedAt: row.finishedAt,
+    };
+  }
+}
