@@ -7,3 +7,19 @@ export { defaultMigrationsDir, matchesChecksum, migrationChecksum, readMigration
 export { Prisma, PrismaClient } from "./generated/client";
 export type * from "./generated/models";
 export * from "./generated/enums";
+export { BulkWriteError, type BulkWriteErrorCode } from "./bulk-write-error";
+export {
+  fillMaskResultRowSchema,
+  jobItemRowSchema,
+  sentenceScoreRowSchema,
+  tokenScoreRowSchema,
+  type DatabaseClient,
+  type FillMaskResultRow,
+  type JobItemRow,
+  type SentenceScoreRow,
+  type TokenScoreRow,
+} from "./bulk-rows";
+export { insertFillMaskResults } from "./insert-fill-mask-results";
+export { insertJobItems } from "./insert-job-items";
+export { insertSentenceScores, type InsertedScores } from "./insert-sentence-scores";
+export { itemOutcomeSchema, recordItemOutcomes, type ItemOutcome, type JobProgress } from "./record-item-outcomes";

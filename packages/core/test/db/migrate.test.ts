@@ -11,6 +11,8 @@ import { migrateDatabase } from "../../src/db/migrate";
 import { MigrationError } from "../../src/db/migration-error";
 import { defaultMigrationsDir, migrationChecksum } from "../../src/db/migrations-folder";
 
+import { caughtError } from "./caught-error";
+
 const SERVER_URL = "postgresql://postgres@127.0.0.1:5432";
 const INIT = "20261204213000_init";
 
@@ -58,15 +60,6 @@ async function tableExists(url: string, table: string): Promise<boolean> {
   return rows[0]?.exists === true;
 }
 
-/** Runs `action` and returns the MigrationError it throws; fails the test when it throws nothing or something else. */
-async function migrationError(action: Promise<unknown>): Promise<MigrationError> {
-  const error = await action.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(MigrationError);
-  return error as MigrationError;
-}
 
 describe("migrateDatabase", () => {
   it("applies migrations and records them as Prisma does", async () => {
@@ -141,7 +134,7 @@ describe("migrateDatabase", () => {
     const original = readFileSync(initPath, "utf8");
     writeFileSync(initPath, `${original}\n-- edited\n`);
 
-    const error = await migrationError(migrateDatabase({ url, migrationsDir: dir }));
+    const error = await caughtError(migrateDatabase({ url, migrationsDir: dir }), MigrationError);
 
     expect(error.code).toBe("checksum_mismatch");
     expect(error.retryable).toBe(false);
@@ -168,7 +161,7 @@ describe("migrateDatabase", () => {
     const dir = copyOfMigrations();
     addMigration(dir, "20261205000000_broken", 'CREATE TABLE "notes" ("id" INTEGER PRIMARY KEY);\nINSERT INTO "missing_table" VALUES (1);\n');
 
-    const error = await migrationError(migrateDatabase({ url, migrationsDir: dir }));
+    const error = await caughtError(migrateDatabase({ url, migrationsDir: dir }), MigrationError);
 
     expect(error.code).toBe("migration_failed");
     expect(error.retryable).toBe(false);
@@ -191,7 +184,7 @@ describe("migrateDatabase", () => {
     addMigration(dir, "20261205000000_add_notes", 'CREATE TABLE "notes" ("id" INTEGER PRIMARY KEY);\n');
     await migrateDatabase({ url, migrationsDir: dir });
 
-    const error = await migrationError(migrateDatabase({ url }));
+    const error = await caughtError(migrateDatabase({ url }), MigrationError);
 
     expect(error.code).toBe("unknown_applied_migration");
     expect(error.migrationName).toBe("20261205000000_add_notes");
@@ -203,7 +196,7 @@ describe("migrateDatabase", () => {
     await migrateDatabase({ url });
     await query(url, `UPDATE "_prisma_migrations" SET finished_at = NULL, logs = 'failed' WHERE migration_name = $1`, [INIT]);
 
-    const error = await migrationError(migrateDatabase({ url }));
+    const error = await caughtError(migrateDatabase({ url }), MigrationError);
 
     expect(error.code).toBe("failed_migration_recorded");
     expect(error.migrationName).toBe(INIT);
@@ -239,7 +232,7 @@ describe("migrateDatabase", () => {
     cleanups.push(() => holder.end());
     await holder.query("SELECT pg_advisory_lock(72707369)");
 
-    const error = await migrationError(migrateDatabase({ url, lockTimeoutMs: 200 }));
+    const error = await caughtError(migrateDatabase({ url, lockTimeoutMs: 200 }), MigrationError);
 
     expect(error.code).toBe("lock_timeout");
     expect(error.retryable).toBe(true);
@@ -260,7 +253,7 @@ describe("migrateDatabase", () => {
     const dir = copyOfMigrations();
     addMigration(dir, "add_notes", "SELECT 1;\n");
 
-    const error = await migrationError(migrateDatabase({ url, migrationsDir: dir }));
+    const error = await caughtError(migrateDatabase({ url, migrationsDir: dir }), MigrationError);
 
     expect(error.code).toBe("invalid_migrations_folder");
     expect(error.message).toBe(
@@ -274,7 +267,7 @@ describe("migrateDatabase", () => {
     const dir = copyOfMigrations();
     mkdirSync(join(dir, "20261205000000_empty"));
 
-    const error = await migrationError(migrateDatabase({ url, migrationsDir: dir }));
+    const error = await caughtError(migrateDatabase({ url, migrationsDir: dir }), MigrationError);
 
     expect(error.code).toBe("invalid_migrations_folder");
     expect(error.migrationName).toBe("20261205000000_empty");
@@ -283,7 +276,7 @@ describe("migrateDatabase", () => {
   it("rejects a missing migrations folder", async () => {
     const missing = join(tmpdir(), `maskfill-missing-${randomBytes(4).toString("hex")}`);
 
-    const error = await migrationError(migrateDatabase({ url: `${SERVER_URL}/unused`, migrationsDir: missing }));
+    const error = await caughtError(migrateDatabase({ url: `${SERVER_URL}/unused`, migrationsDir: missing }), MigrationError);
 
     expect(error.code).toBe("invalid_migrations_folder");
     expect(error.message).toBe(`Migrations folder not found: ${missing}. Pass the path of prisma/migrations.`);

@@ -1,0 +1,104 @@
+import { z } from "zod";
+
+import { lineNumberSchema, parseRows, type DatabaseClient } from "./bulk-rows";
+import { BulkWriteError } from "./bulk-write-error";
+
+const optionalText = z
+  .string({ error: "must be a string" })
+  .refine((value) => !value.includes("\u0000"), { error: "must not contain the NUL character (U+0000)" })
+  .nullish();
+const optionalOffset = z.number({ error: "must be a number" }).int({ error: "must be a whole number of at least 0" }).min(0, { error: "must be a whole number of at least 0" }).nullish();
+
+export const itemOutcomeSchema = z.object({
+  lineNumber: lineNumberSchema,
+  status: z.enum(["completed", "failed"], { error: 'must be "completed" or "failed"' }),
+  /** Stable machine-readable code of a failure, e.g. "no_mask". */
+  errorCode: optionalText,
+  error: optionalText,
+  windowStart: optionalOffset,
+  windowEnd: optionalOffset,
+});
+
+export type ItemOutcome = z.input<typeof itemOutcomeSchema>;
+
+/** The job's counters after an update. */
+export interface JobProgress {
+  itemsTotal: number;
+  itemsDone: number;
+  itemsFailed: number;
+  /** Items whose status this call changed; 0 when every outcome was already recorded. */
+  itemsChanged: number;
+}
+
+/**
+ * Sets the final status of items of one job and moves the job's itemsDone and itemsFailed
+ * counters by the items whose status actually changed, in one statement. Recording the same
+ * outcomes again (a retried chunk) changes nothing; an item that failed before and completes on
+ * retry moves from itemsFailed to itemsDone. Throws BulkWriteError for invalid or duplicate
+ * outcomes, and when the job or one of the items does not exist (then no item changes).
+ */
+export async function recordItemOutcomes(db: DatabaseClient, jobId: string, outcomes: readonly ItemOutcome[]): Promise<JobProgress> {
+  const rows = parseRows("item outcome", jobId, outcomes, itemOutcomeSchema, (row) => `line ${row.lineNumber}`);
+
+  const [progress] = await db.$queryRaw<(JobProgress & { itemsMatched: number })[]>`
+    WITH input AS (
+      SELECT *
+      FROM unnest(
+        ${rows.map((row) => row.lineNumber)}::int[],
+        ${rows.map((row) => row.status)}::item_status[],
+        ${rows.map((row) => row.errorCode ?? null)}::text[],
+        ${rows.map((row) => row.error ?? null)}::text[],
+        ${rows.map((row) => row.windowStart ?? null)}::int[],
+        ${rows.map((row) => row.windowEnd ?? null)}::int[]
+      ) AS input (line_number, status, error_code, error, window_start, window_end)
+    ), previous AS (
+      -- Lock the items first, so that a concurrent retry of the same chunk waits and then sees
+      -- the status written here instead of counting the same change twice.
+      SELECT item.line_number, item.status AS old_status
+      FROM job_items item
+      JOIN input ON input.line_number = item.line_number
+      WHERE item.job_id = ${jobId}::uuid
+      FOR UPDATE OF item
+    ), changed AS (
+      UPDATE job_items item
+      SET status = input.status, error_code = input.error_code, error = input.error,
+          window_start = input.window_start, window_end = input.window_end
+      FROM input
+      JOIN previous ON previous.line_number = input.line_number
+      WHERE item.job_id = ${jobId}::uuid
+        AND item.line_number = input.line_number
+        AND previous.old_status IS DISTINCT FROM input.status
+        -- All or nothing: when an item is missing, no item changes and the caller gets an error.
+        AND (SELECT count(*) FROM previous) = ${rows.length}
+      RETURNING previous.old_status, item.status AS new_status
+    ), delta AS (
+      SELECT
+        (count(*) FILTER (WHERE new_status = 'completed') - count(*) FILTER (WHERE old_status = 'completed'))::int AS done,
+        (count(*) FILTER (WHERE new_status = 'failed') - count(*) FILTER (WHERE old_status = 'failed'))::int AS failed,
+        count(*)::int AS changed
+      FROM changed
+    ), job AS (
+      UPDATE jobs
+      SET items_done = items_done + delta.done,
+          items_failed = items_failed + delta.failed,
+          updated_at = CASE WHEN delta.changed > 0 THEN now() ELSE updated_at END
+      FROM delta
+      WHERE jobs.id = ${jobId}::uuid
+      RETURNING items_total, items_done, items_failed, delta.changed
+    )
+    SELECT job.items_total AS "itemsTotal", job.items_done AS "itemsDone", job.items_failed AS "itemsFailed",
+           job.changed AS "itemsChanged", (SELECT count(*) FROM previous)::int AS "itemsMatched"
+    FROM job`;
+
+  if (progress === undefined) {
+    throw new BulkWriteError("missing_parent", `Cannot record item outcomes for job ${jobId}: the job does not exist.`);
+  }
+  if (progress.itemsMatched !== rows.length) {
+    throw new BulkWriteError(
+      "missing_parent",
+      `Cannot record outcomes for job ${jobId}: ${rows.length - progress.itemsMatched} of ${rows.length} items do not exist. Insert the job items first.`,
+    );
+  }
+  const { itemsMatched: _matched, ...result } = progress;
+  return result;
+}
