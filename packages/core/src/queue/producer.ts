@@ -280,7 +280,11 @@ export class MaskfillProducer {
 
   private queueEvents(): Promise<QueueEvents> {
     this.events ??= (async () => {
-      const events = new QueueEvents(INTERACTIVE_QUEUE, { connection: this.redis.options, prefix: this.config.queuePrefix });
+      const events = new QueueEvents(INTERACTIVE_QUEUE, {
+        // QueueEvents blocks on Redis, so its connection must retry without limit.
+        connection: { ...this.redis.options, maxRetriesPerRequest: null },
+        prefix: this.config.queuePrefix,
+      });
       await events.waitUntilReady();
       return events;
     })();

@@ -1,3 +1,6 @@
+import { submitCommand } from "./submit.ts";
+import { workerCommand } from "./worker.ts";
+
 /** A CLI subcommand: `run` receives the arguments after the command name and returns the exit code. */
 export interface CliCommand {
   summary: string;
@@ -8,4 +11,7 @@ export interface CliCommand {
  * Registry of subcommands. Each command lives in its own file in this folder;
  * add one line here per command (for `maskfill model fetch`, register "model").
  */
-export const commands: Record<string, CliCommand> = {};
+export const commands: Record<string, CliCommand> = {
+  submit: submitCommand,
+  worker: workerCommand,
+};

@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { loadConfig, type MaskfillConfig } from "@maskfill/core/queue";
+
+/** Tiny random-weight RoBERTa kept in the repository for tests. */
+export const TINY_MODEL_DIR = fileURLToPath(new URL("../../../packages/core/test/fixtures/tiny-roberta", import.meta.url));
+
+const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+
+/** A queue prefix no other test uses. */
+export function uniquePrefix(label: string): string {
+  return `test-${label}-${randomBytes(4).toString("hex")}`;
+}
+
+/** Worker and producer configuration for a test database and prefix, with the tiny model and quiet logs. */
+export function testConfig(databaseUrl: string, queuePrefix: string, overrides: Record<string, string> = {}): MaskfillConfig {
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    MASKFILL_QUEUE_PREFIX: queuePrefix,
+    MASKFILL_MODEL_DIR: TINY_MODEL_DIR,
+    MASKFILL_LOCK_DURATION_MS: "5000",
+    MASKFILL_SHUTDOWN_GRACE_MS: "10000",
+    LOG_LEVEL: "silent",
+    ...overrides,
+  });
+}
+
+/** Polls `check` every `intervalMs` until it returns a value other than undefined or false; throws after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Deletes every Redis key under a test prefix. */
+export async function deletePrefix(prefix: string, redisUrl = "redis://127.0.0.1:6379"): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** A worker running in its own Node process, with its output kept for failure messages. */
+export interface ChildWorker {
+  process: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or the signal name) once the process has exited. */
+  exited: Promise<number | string>;
+}
+
+/** Starts `maskfill worker` in a child process with the given environment added to this one's. */
+export function spawnWorker(env: Record<string, string>): ChildWorker {
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
+  return { process: child, output: () => output, exited };
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { BatcherClosedError, MicroBatcher, type BatchEntry, type BatchReport } from "../src/batching/micro-batcher.ts";
+
+type Kind = "fill-mask" | "score";
+
+/** A batcher whose runner records each batch and echoes the request text, after `delayMs`. */
+function recordingBatcher(options: { tokenBudget: number; maxWaitMs: number; delayMs?: number; fail?: (texts: string[]) => boolean }) {
+  const batches: string[][] = [];
+  const reports: BatchReport<Kind>[] = [];
+  let gate: Promise<void> = Promise.resolve();
+  const batcher = new MicroBatcher<Kind, string, string>({
+    tokenBudget: options.tokenBudget,
+    maxWaitMs: options.maxWaitMs,
+    async run(kind, entries: BatchEntry<Kind, string>[]) {
+      const texts = entries.map((entry) => entry.request);
+      batches.push(texts);
+      await gate;
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      if (options.fail?.(texts)) throw new Error("runner failed");
+      return texts.map((text) => `${kind}:${text}`);
+    },
+    onBatch: (report) => reports.push(report),
+  });
+  return {
+    batcher,
+    batches,
+    reports,
+    /** Holds the runner until the returned function is called. */
+    hold(): () => void {
+      let release = () => {};
+      gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return () => {
+        gate = Promise.resolve();
+        release();
+      };
+    },
+  };
+}
+
+describe("MicroBatcher", () => {
+  it("merges requests of several jobs into one batch", async () => {
+    const { batcher, batches, reports } = recordingBatcher({ tokenBudget: 1000, maxWaitMs: 20 });
+    const results = await Promise.all([
+      batcher.submit({ kind: "fill-mask", request: "a", priority: "bulk", jobId: "job-1", tokens: 10 }),
+      batcher.submit({ kind: "fill-mask", request: "b", priority: "bulk", jobId: "job-2", tokens: 10 }),
+      batcher.submit({ kind: "fill-mask", request: "c", priority: "interactive", jobId: "job-3", tokens: 10 }),
+    ]);
+    expect(results).toEqual(["fill-mask:a", "fill-mask:b", "fill-mask:c"]);
+    expect(batches).toEqual([["c", "a", "b"]]);
+    expect(reports[0]!.jobIds.sort()).toEqual(["job-1", "job-2", "job-3"]);
+    expect(reports[0]!.interactive).toBe(1);
+    expect(reports[0]!.paddedTokens).toBe(30);
+  });
+
+  it("keeps padded tokens within the budget", async () => {
+    const { batcher, batches } = recordingBatcher({ tokenBudget: 40, maxWaitMs: 5 });
+    const texts = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    await Promise.all(texts.map((text) => batcher.submit({ kind: "fill-mask", request: text, priority: "bulk", jobId: "j", tokens: 10 })));
+    expect(batches.map((batch) => batch.length)).toEqual([4, 4, 1]);
+    expect(batches.flat()).toEqual(texts);
+  });
+
+  it("runs a request longer than the budget alone", async () => {
+    const { batcher, batches } = recordingBatcher({ tokenBudget: 40, maxWaitMs: 5 });
+    await Promise.all([
+      batcher.submit({ kind: "fill-mask", request: "long", priority: "bulk", jobId: "j", tokens: 100 }),
+      batcher.submit({ kind: "fill-mask", request: "short", priority: "bulk", jobId: "j", tokens: 10 }),
+    ]);
+    expect(batches).toEqual([["long"], ["short"]]);
+  });
+
+  it("groups bulk requests by length around the oldest", async () => {
+    const { batcher, batches, hold } = recordingBatcher({ tokenBudget: 60, maxWaitMs: 0 });
+    const release = hold();
+    const first = batcher.submit({ kind: "fill-mask", request: "warm", priority: "bulk", jobId: "j", tokens: 1 });
+    const lengths: [string, number][] = [["s1", 10], ["l1", 30], ["s2", 11], ["l2", 29], ["s3", 12], ["l3", 28]];
+    const rest = lengths.map(([text, tokens]) => batcher.submit({ kind: "fill-mask", request: text, priority: "bulk", jobId: "j", tokens }));
+    release();
+    await Promise.all([first, ...rest]);
+    expect(batches).toEqual([["warm"], ["s1", "s2", "s3"], ["l1", "l2"], ["l3"]]);
+  });
+
+  it("puts interactive requests before older bulk ones", async () => {
+    const { batcher, batches, hold } = recordingBatcher({ tokenBudget: 30, maxWaitMs: 0 });
+    const release = hold();
+    const running = batcher.submit({ kind: "fill-mask", request: "running", priority: "bulk", jobId: "corpus", tokens: 10 });
+    const bulk = ["b1", "b2", "b3", "b4", "b5", "b6"].map((text) =>
+      batcher.submit({ kind: "fill-mask", request: text, priority: "bulk", jobId: "corpus", tokens: 10 }),
+    );
+    const sentence = batcher.submit({ kind: "fill-mask", request: "sentence", priority: "interactive", jobId: "single", tokens: 10 });
+    release();
+    await Promise.all([running, sentence, ...bulk]);
+    expect(batches[0]).toEqual(["running"]);
+    expect(batches[1]).toEqual(["sentence", "b1", "b2"]);
+  });
+
+  it("never mixes kinds in one batch", async () => {
+    const { batcher, batches } = recordingBatcher({ tokenBudget: 1000, maxWaitMs: 10 });
+    const results = await Promise.all([
+      batcher.submit({ kind: "fill-mask", request: "f1", priority: "bulk", jobId: "a", tokens: 5 }),
+      batcher.submit({ kind: "score", request: "s1", priority: "bulk", jobId: "b", tokens: 5 }),
+      batcher.submit({ kind: "fill-mask", request: "f2", priority: "bulk", jobId: "a", tokens: 5 }),
+    ]);
+    expect(results).toEqual(["fill-mask:f1", "score:s1", "fill-mask:f2"]);
+    expect(batches).toEqual([["f1", "f2"], ["s1"]]);
+  });
+
+  it("waits up to maxWaitMs for a batch to fill", async () => {
+    const { batcher, batches } = recordingBatcher({ tokenBudget: 1000, maxWaitMs: 200 });
+    const first = batcher.submit({ kind: "fill-mask", request: "a", priority: "bulk", jobId: "j", tokens: 5 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([]);
+    const second = batcher.submit({ kind: "fill-mask", request: "b", priority: "bulk", jobId: "j", tokens: 5 });
+    await Promise.all([first, second]);
+    expect(batches).toEqual([["a", "b"]]);
+  });
+
+  it("flushes a full batch without waiting", async () => {
+    const { batcher, batches } = recordingBatcher({ tokenBudget: 20, maxWaitMs: 60_000 });
+    const results = await Promise.all([
+      batcher.submit({ kind: "fill-mask", request: "a", priority: "bulk", jobId: "j", tokens: 10 }),
+      batcher.submit({ kind: "fill-mask", request: "b", priority: "bulk", jobId: "j", tokens: 10 }),
+    ]);
+    expect(results).toEqual(["fill-mask:a", "fill-mask:b"]);
+    expect(batches).toEqual([["a", "b"]]);
+  });
+
+  it("rejects every request of a failed batch only", async () => {
+    const { batcher } = recordingBatcher({ tokenBudget: 20, maxWaitMs: 0, fail: (texts) => texts.includes("bad") });
+    const bad = batcher.submit({ kind: "fill-mask", request: "bad", priority: "bulk", jobId: "j", tokens: 20 });
+    const good = batcher.submit({ kind: "fill-mask", request: "good", priority: "bulk", jobId: "k", tokens: 20 });
+    await expect(bad).rejects.toThrow("runner failed");
+    await expect(good).resolves.toBe("fill-mask:good");
+  });
+
+  it("runs pending requests on close and rejects new ones", async () => {
+    const { batcher, batches } = recordingBatcher({ tokenBudget: 1000, maxWaitMs: 60_000 });
+    const pending = batcher.submit({ kind: "fill-mask", request: "a", priority: "bulk", jobId: "j", tokens: 5 });
+    await batcher.close();
+    await expect(pending).resolves.toBe("fill-mask:a");
+    expect(batches).toEqual([["a"]]);
+    await expect(batcher.submit({ kind: "fill-mask", request: "b", priority: "bulk", jobId: "j", tokens: 5 })).rejects.toBeInstanceOf(BatcherClosedError);
+  });
+
+  it("rejects an invalid token budget", () => {
+    expect(() => new MicroBatcher({ tokenBudget: 0, maxWaitMs: 5, run: async () => [] })).toThrow("tokenBudget must be a whole number of at least 1, got 0");
+    expect(() => new MicroBatcher({ tokenBudget: 10, maxWaitMs: -1, run: async () => [] })).toThrow("maxWaitMs must be 0 or more milliseconds, got -1");
+  });
+});
