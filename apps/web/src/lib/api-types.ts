@@ -107,6 +107,8 @@ export interface PreviewView {
   /** CSV header names or JSONL top-level keys, for the column or field picker. */
   columns: string[];
   hasHeader: boolean | null;
+  /** CSV: 0-based index of the column the parser reads, or null when the chosen one is missing. */
+  selectedColumn: number | null;
 }
 
 export interface ApiErrorBody {

@@ -1,7 +1,4 @@
-import pino from "pino";
+import { createLogger } from "@maskfill/core/queue";
 
 /** Structured logger of the web app's server side; the level comes from LOG_LEVEL (default info). */
-export const logger = pino({
-  name: "maskfill-web",
-  level: process.env["LOG_LEVEL"] ?? "info",
-});
+export const logger = createLogger("web");

@@ -24,6 +24,12 @@ type Stage =
   | { name: "uploading"; fileName: string; share: number }
   | { name: "uploaded"; upload: UploadView };
 
+/** Value of a CSV column option: the header name when the file has a header, else the 0-based index. */
+function columnValue(preview: PreviewView | null, index: number): string {
+  const name = preview?.hasHeader ? preview.columns[index] : undefined;
+  return name ?? String(index);
+}
+
 /** Query string of the preview request for the chosen parser settings. */
 function previewQuery(settings: CorpusSettings): string {
   const query = new URLSearchParams({ format: settings.format, header: settings.header });
@@ -174,9 +180,9 @@ export function UploadForm({ maxBytes }: { maxBytes: number }) {
                   </div>
                   <div>
                     <label htmlFor="column">{t("upload.columnLabel")}</label>
-                    <select id="column" value={settings.column ?? ""} onChange={(event) => update({ column: event.target.value || undefined })} data-testid="column">
+                    <select id="column" value={settings.column ?? columnValue(preview, preview?.selectedColumn ?? 0)} onChange={(event) => update({ column: event.target.value || undefined })} data-testid="column">
                       {(preview?.columns ?? []).map((name, index) => (
-                        <option key={`${index}-${name}`} value={preview?.hasHeader ? name : String(index)}>{name}</option>
+                        <option key={`${index}-${name}`} value={columnValue(preview, index)}>{name}</option>
                       ))}
                     </select>
                   </div>

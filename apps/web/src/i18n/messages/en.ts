@@ -210,6 +210,7 @@ export const en = {
     prediction: "The model rejected the sentence ({code}): {message}",
     jobNotCancellable: "Job {id} is {status} and cannot be cancelled.",
     corpus: "The file could not be read: {message}",
+    rejected: "The request was rejected: {message}",
     internal: "Internal error. The server log has the details (request {requestId}).",
     notImplemented: "This action is not available yet: {what}.",
     tooManyMasks: "Too many masks: at most {max} per sentence.",

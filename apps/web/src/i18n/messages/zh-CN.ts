@@ -209,6 +209,7 @@ export const zhCN: Messages = {
     prediction: "模型拒绝了该句子（{code}）：{message}",
     jobNotCancellable: "任务 {id} 的状态为 {status}，无法取消。",
     corpus: "无法读取文件：{message}",
+    rejected: "请求被拒绝：{message}",
     internal: "内部错误。详情见服务器日志（请求 {requestId}）。",
     notImplemented: "此操作暂不可用：{what}。",
     tooManyMasks: "掩码过多：每句最多 {max} 个。",

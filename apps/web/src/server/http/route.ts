@@ -7,6 +7,7 @@ import type { ApiErrorBody } from "../../lib/api-types.ts";
 import { logger } from "../logger.ts";
 import { ApiError } from "./api-error.ts";
 import { classifyBackendError } from "./backend-errors.ts";
+import { classifyProducerError } from "./producer-errors.ts";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
@@ -24,7 +25,7 @@ export function errorResponse(request: Request, error: unknown): Response {
     const body: ApiErrorBody = { error: { code: "invalid_request", message: described.message, field: described.field, retryable: false } };
     return json(body, 400);
   }
-  const apiError = error instanceof ApiError ? error : classifyBackendError(error);
+  const apiError = error instanceof ApiError ? error : (classifyProducerError(error) ?? classifyBackendError(error));
   if (apiError !== undefined) {
     if (apiError.status >= 500) logger.warn({ err: error, code: apiError.code, url: request.url }, "Request failed because a backend is unavailable");
     const body: ApiErrorBody = {

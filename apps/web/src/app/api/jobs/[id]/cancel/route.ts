@@ -1,0 +1,27 @@
+import { ApiError } from "../../../../../server/http/api-error.ts";
+import { json, route } from "../../../../../server/http/route.ts";
+import { classifyProducerError } from "../../../../../server/http/producer-errors.ts";
+import { findJob } from "../../../../../server/jobs.ts";
+import { services } from "../../../../../server/services.ts";
+import { logger } from "../../../../../server/logger.ts";
+import { jobIdSchema } from "../../../../../lib/schemas.ts";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** POST /api/jobs/:id/cancel: cancels a queued or running job; 409 when it already finished. */
+export const POST = route(async (_request, context: { params: Promise<{ id: string }> }) => {
+  const id = jobIdSchema.parse((await context.params).id);
+  const { producer, prisma } = services();
+  const before = await findJob(prisma, id);
+  if (before.status !== "queued" && before.status !== "running") {
+    throw new ApiError(409, "job_finished", "errors.jobNotCancellable", { id, status: before.status }, { retryable: false });
+  }
+  try {
+    await producer.cancelJob(id);
+  } catch (error) {
+    throw classifyProducerError(error, { jobId: id }) ?? error;
+  }
+  logger.info({ jobId: id }, "Job cancelled from the dashboard");
+  return json({ job: await findJob(prisma, id) });
+});

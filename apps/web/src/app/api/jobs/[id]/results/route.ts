@@ -1,0 +1,21 @@
+import { readQuery } from "../../../../../server/http/read-body.ts";
+import { json, route } from "../../../../../server/http/route.ts";
+import { findJob } from "../../../../../server/jobs.ts";
+import { readResultPage } from "../../../../../server/results.ts";
+import { services } from "../../../../../server/services.ts";
+import { jobIdSchema, resultQuerySchema } from "../../../../../lib/schemas.ts";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /api/jobs/:id/results: one page of a job's rows with every prediction. Filters: `q` (text
+ * contains), `status`, `token` (top prediction of any mask); `sort` line, score_desc or score_asc.
+ */
+export const GET = route(async (request, context: { params: Promise<{ id: string }> }) => {
+  const id = jobIdSchema.parse((await context.params).id);
+  const query = readQuery(request, resultQuerySchema);
+  const { prisma } = services();
+  await findJob(prisma, id);
+  return json(await readResultPage(prisma, id, query));
+});

@@ -1,0 +1,24 @@
+import { json, route } from "../../../../../server/http/route.ts";
+import { classifyProducerError } from "../../../../../server/http/producer-errors.ts";
+import { findJob } from "../../../../../server/jobs.ts";
+import { services } from "../../../../../server/services.ts";
+import { logger } from "../../../../../server/logger.ts";
+import { jobIdSchema } from "../../../../../lib/schemas.ts";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** POST /api/jobs/:id/retry: queues a finished job's failed items again; returns how many. */
+export const POST = route(async (_request, context: { params: Promise<{ id: string }> }) => {
+  const id = jobIdSchema.parse((await context.params).id);
+  const { producer, prisma } = services();
+  await findJob(prisma, id);
+  let retried;
+  try {
+    retried = await producer.retryFailedItems(id);
+  } catch (error) {
+    throw classifyProducerError(error, { jobId: id }) ?? error;
+  }
+  logger.info({ jobId: id, items: retried.items }, "Failed items queued again from the dashboard");
+  return json({ retried: retried.items, job: await findJob(prisma, id) });
+});

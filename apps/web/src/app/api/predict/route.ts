@@ -1,0 +1,45 @@
+import { readJson } from "../../../server/http/read-body.ts";
+import { ApiError } from "../../../server/http/api-error.ts";
+import { json, route } from "../../../server/http/route.ts";
+import { classifyProducerError } from "../../../server/http/producer-errors.ts";
+import { services } from "../../../server/services.ts";
+import { predictRequestSchema } from "../../../lib/schemas.ts";
+import type { PredictResponse } from "../../../lib/api-types.ts";
+import { logger } from "../../../server/logger.ts";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/**
+ * POST /api/predict: fills the masks of one sentence and waits for the result. Returns 503 when
+ * no worker is ready (nothing is queued then), 504 after MASKFILL_PREDICT_TIMEOUT_MS (the job
+ * stays queued and its result still lands in the job history) and 422 when the model rejects the text.
+ */
+export const POST = route(async (request) => {
+  const started = performance.now();
+  const body = await readJson(request, predictRequestSchema);
+  const { producer, env } = services();
+
+  const workers = await producer.listWorkers();
+  if (!workers.some((worker) => worker.status === "ready")) {
+    throw new ApiError(503, "no_worker", "errors.noWorker", {}, { retryable: true });
+  }
+
+  const options = { topK: body.topK, ...(body.targets === undefined ? {} : { targets: body.targets }) };
+  let outcome;
+  try {
+    outcome = await producer.submitSentence({ kind: "fill-mask", text: body.text, options }, { timeoutMs: env.predictTimeoutMs });
+  } catch (error) {
+    throw classifyProducerError(error, { timeoutMs: env.predictTimeoutMs }) ?? error;
+  }
+  if (!outcome.ok) {
+    logger.info({ jobId: outcome.jobId, code: outcome.error.code }, "Prediction rejected by the engine");
+    throw new ApiError(422, outcome.error.code, "errors.prediction", { code: outcome.error.code, message: outcome.error.message }, { field: "text", retryable: false });
+  }
+  const response: PredictResponse = {
+    jobId: outcome.jobId,
+    result: { text: outcome.value.text, masks: outcome.value.masks, tokenCount: outcome.value.tokenCount, window: outcome.value.window },
+    latencyMs: performance.now() - started,
+  };
+  return json(response);
+});

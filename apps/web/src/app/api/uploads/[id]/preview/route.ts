@@ -1,0 +1,42 @@
+import { createReadStream } from "node:fs";
+import { previewCorpus } from "@maskfill/core/corpus";
+import { readQuery } from "../../../../../server/http/read-body.ts";
+import { json, route } from "../../../../../server/http/route.ts";
+import { readUploadMeta, uploadPath } from "../../../../../server/uploads.ts";
+import { toCorpusOptions } from "../../../../../server/corpus-options.ts";
+import { webEnv } from "../../../../../env.ts";
+import { previewQuerySchema, uploadIdSchema } from "../../../../../lib/schemas.ts";
+import type { PreviewView } from "../../../../../lib/api-types.ts";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /api/uploads/:id/preview: the first rows of an upload as the corpus parser reads them with
+ * the given settings, plus the CSV header or JSONL keys for the column or field picker.
+ */
+export const GET = route(async (request, context: { params: Promise<{ id: string }> }) => {
+  const id = uploadIdSchema.parse((await context.params).id);
+  const query = readQuery(request, previewQuerySchema);
+  const env = webEnv();
+  const meta = await readUploadMeta(env.uploadDir, id);
+  const format = query.format ?? (meta.fileName.toLowerCase().endsWith(".csv") ? "csv" : meta.fileName.toLowerCase().endsWith(".jsonl") ? "jsonl" : "txt");
+  const input = createReadStream(uploadPath(env.uploadDir, id));
+  try {
+    const preview = await previewCorpus(input, toCorpusOptions({ ...query, format }, meta.fileName), { maxRows: query.rows });
+    const errors = preview.errors.map((error) => ({ lineNumber: error.lineNumber, message: error.message }));
+    if (preview.fileError !== null) errors.unshift({ lineNumber: 0, message: preview.fileError.message });
+    const body: PreviewView = {
+      format: preview.format,
+      rows: preview.rows.map((row) => ({ lineNumber: row.lineNumber, text: row.text })),
+      errors,
+      blankLines: preview.blankLines,
+      columns: preview.csv?.header ?? (preview.csv === null ? (preview.fields ?? []) : Array.from({ length: preview.csv.columnCount }, (_, index) => String(index))),
+      hasHeader: preview.csv === null ? null : preview.csv.header !== null,
+      selectedColumn: preview.csv?.column ?? null,
+    };
+    return json(body);
+  } finally {
+    input.destroy();
+  }
+});

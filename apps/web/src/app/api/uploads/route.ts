@@ -1,0 +1,29 @@
+import { ApiError } from "../../../server/http/api-error.ts";
+import { readQuery } from "../../../server/http/read-body.ts";
+import { json, route } from "../../../server/http/route.ts";
+import { saveUpload } from "../../../server/uploads.ts";
+import { logger } from "../../../server/logger.ts";
+import { webEnv } from "../../../env.ts";
+import { CORPUS_FORMATS, uploadNameSchema } from "../../../lib/schemas.ts";
+import type { UploadView } from "../../../lib/api-types.ts";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/**
+ * POST /api/uploads?name=FILE: stores the raw request body as an uploaded corpus, streaming it to
+ * MASKFILL_UPLOAD_DIR. Rejects a declared or actual size over MASKFILL_UPLOAD_MAX_BYTES with 413.
+ */
+export const POST = route(async (request) => {
+  const { name } = readQuery(request, uploadNameSchema);
+  const env = webEnv();
+  const declared = Number(request.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > env.uploadMaxBytes) {
+    throw new ApiError(413, "upload_too_large", "errors.uploadTooLarge", { limit: `${Math.floor(env.uploadMaxBytes / 1024 / 1024)} MB` }, { field: "body", retryable: false });
+  }
+  const { id, size } = await saveUpload(request.body, name, env.uploadDir, env.uploadMaxBytes);
+  const format = CORPUS_FORMATS.find((candidate) => name.toLowerCase().endsWith(`.${candidate}`)) ?? "txt";
+  logger.info({ uploadId: id, size, format }, "Corpus uploaded");
+  const body: UploadView = { uploadId: id, fileName: name, size, format };
+  return json(body, 201);
+});

@@ -1,0 +1,26 @@
+import { CorpusFileError, CorpusOptionsError } from "@maskfill/core/corpus";
+import { InvalidRequestError, JobNotFoundError, ResultTimeoutError } from "@maskfill/core/queue";
+import { ApiError } from "./api-error.ts";
+
+/**
+ * Maps the producer's and the corpus parser's errors to ApiErrors; returns undefined for other
+ * errors. Their messages are English only, so they are passed through inside a translated sentence.
+ */
+export function classifyProducerError(error: unknown, context: { jobId?: string; timeoutMs?: number } = {}): ApiError | undefined {
+  if (error instanceof ResultTimeoutError) {
+    return new ApiError(504, "timeout", "errors.timeout", { seconds: Math.round((context.timeoutMs ?? 0) / 1000) }, { retryable: true, cause: error });
+  }
+  if (error instanceof JobNotFoundError) {
+    return new ApiError(404, "job_not_found", "errors.jobNotFound", { id: context.jobId ?? "" }, { retryable: false, cause: error });
+  }
+  if (error instanceof InvalidRequestError) {
+    return new ApiError(400, "invalid_request", "errors.rejected", { message: error.message }, { retryable: false, cause: error });
+  }
+  if (error instanceof CorpusOptionsError) {
+    return new ApiError(400, "invalid_request", "errors.corpus", { message: error.message }, { retryable: false, cause: error });
+  }
+  if (error instanceof CorpusFileError) {
+    return new ApiError(422, "corpus_unreadable", "errors.corpus", { message: error.message }, { retryable: false, cause: error });
+  }
+  return undefined;
+}

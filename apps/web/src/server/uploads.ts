@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { z } from "zod";
+import { ApiError } from "./http/api-error.ts";
+
+/** Sidecar metadata stored next to an uploaded file. */
+const uploadMetaSchema = z.object({
+  fileName: z.string(),
+  size: z.int().min(0),
+  createdAt: z.string(),
+});
+export type UploadMeta = z.infer<typeof uploadMetaSchema>;
+
+/** Absolute path of an upload's data file; `id` must already be a validated UUID. */
+export function uploadPath(dir: string, id: string): string {
+  return join(resolve(dir), id);
+}
+
+/** Formats a byte limit for messages, e.g. "200 MB". */
+function describeLimit(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.floor(bytes / 1024 / 1024)} MB` : `${bytes} B`;
+}
+
+/**
+ * Streams a request body to `<dir>/<uuid>` and returns the new upload's id and size. The body is
+ * never held in memory; it is written to a `.part` file that is renamed when complete, or
+ * deleted when it exceeds `maxBytes` (413), is empty (400), or the client aborts.
+ */
+export async function saveUpload(body: ReadableStream<Uint8Array> | null, fileName: string, dir: string, maxBytes: number): Promise<{ id: string; size: number }> {
+  if (body === null) throw new ApiError(400, "empty_upload", "errors.emptyUpload", {}, { field: "body", retryable: false });
+  await mkdir(resolve(dir), { recursive: true });
+  const id = randomUUID();
+  const target = uploadPath(dir, id);
+  const partial = `${target}.part`;
+  let size = 0;
+  try {
+    await pipeline(
+      Readable.fromWeb(body as WebReadableStream<Uint8Array>),
+      async function* limit(source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          size += chunk.byteLength;
+          if (size > maxBytes) {
+            throw new ApiError(413, "upload_too_large", "errors.uploadTooLarge", { limit: describeLimit(maxBytes) }, { field: "body", retryable: false });
+          }
+          yield chunk;
+        }
+      },
+      createWriteStream(partial, { flags: "wx" }),
+    );
+    if (size === 0) throw new ApiError(400, "empty_upload", "errors.emptyUpload", {}, { field: "body", retryable: false });
+    await rename(partial, target);
+    const meta: UploadMeta = { fileName, size, createdAt: new Date().toISOString() };
+    await writeFile(`${target}.json`, JSON.stringify(meta));
+    return { id, size };
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+}
+
+/** Reads an upload's metadata; throws a 404 ApiError when the upload does not exist. */
+export async function readUploadMeta(dir: string, id: string): Promise<UploadMeta> {
+  let text: string;
+  try {
+    text = await readFile(`${uploadPath(dir, id)}.json`, "utf8");
+  } catch {
+    throw new ApiError(404, "upload_not_found", "errors.uploadNotFound", { id }, { field: "uploadId", retryable: false });
+  }
+  return uploadMetaSchema.parse(JSON.parse(text));
+}
+
+/** Deletes an upload and its metadata; a missing file is not an error. */
+export async function removeUpload(dir: string, id: string): Promise<void> {
+  await rm(uploadPath(dir, id), { force: true });
+  await rm(`${uploadPath(dir, id)}.json`, { force: true });
+}
