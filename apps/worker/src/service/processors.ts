@@ -32,8 +32,7 @@ export interface ProcessorDeps {
 /** Return value of a chunk job. */
 export interface ChunkResult {
   /** Items this attempt moved to completed or failed; 0 when an earlier attempt already had. */
-  completed: number;
-  failed: number;
+  changed: number;
   /** Set when the job was cancelled or already finished, so nothing ran. */
   skipped?: "cancelled" | "finished";
 }
@@ -97,8 +96,8 @@ export function createChunkProcessor(deps: ProcessorDeps) {
     const model = deps.models.current();
     const status = await deps.store.startJob(payload.jobId, model);
     if (status === null) throw new UnrecoverableError(new JobMissingError(`Job ${payload.jobId} does not exist; it may have been deleted.`).message);
-    if (status === "cancelled") return { completed: 0, failed: 0, skipped: "cancelled" };
-    if (status === "completed") return { completed: 0, failed: 0, skipped: "finished" };
+    if (status === "cancelled") return { changed: 0, skipped: "cancelled" };
+    if (status === "completed") return { changed: 0, skipped: "finished" };
 
     const items = await deps.store.pendingItems(payload.jobId, payload.start, payload.end);
     const outcomes = await Promise.all(
@@ -118,6 +117,6 @@ export function createChunkProcessor(deps: ProcessorDeps) {
       const percent = Math.floor((100 * (summary.itemsDone + summary.itemsFailed)) / summary.itemsTotal);
       await job.updateProgress({ percent, itemsDone: summary.itemsDone, itemsFailed: summary.itemsFailed, itemsTotal: summary.itemsTotal });
     }
-    return { completed: summary.completed, failed: summary.failed };
+    return { changed: summary.changed };
   };
 }

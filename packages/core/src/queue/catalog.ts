@@ -51,7 +51,8 @@ const jobId = z.uuid({ error: "jobId must be a UUID" });
 const text = z
   .string({ error: "text must be a string" })
   .min(1, { error: "text must not be empty" })
-  .max(MAX_TEXT_LENGTH, { error: `text must be at most ${MAX_TEXT_LENGTH} characters` });
+  .max(MAX_TEXT_LENGTH, { error: `text must be at most ${MAX_TEXT_LENGTH} characters` })
+  .refine((value) => !value.includes("\u0000"), { error: "text must not contain the NUL character (U+0000)" });
 
 const sentencePayload = <K extends JobKind>(kind: K) =>
   z.strictObject({ jobId, text, options: kindOptions[kind] });

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../db/generated/client.ts";
+import { insertJobItems } from "../../db/insert-job-items.ts";
 import type { JobKind } from "../catalog.ts";
 import { DB_KIND, kindFromDb } from "./kinds.ts";
 
@@ -68,11 +69,7 @@ export class JobStore {
 
   /** Inserts items in one statement; rows that already exist are kept, so a repeated call adds nothing. */
   async insertItems(jobId: string, items: ItemInput[]): Promise<void> {
-    if (items.length === 0) return;
-    await this.prisma.jobItem.createMany({
-      data: items.map((item) => ({ jobId, lineNumber: item.lineNumber, text: item.text })),
-      skipDuplicates: true,
-    });
+    await insertJobItems(this.prisma, jobId, items);
   }
 
   /** Inserts rows the corpus parser rejected as failed items, with an empty text and the parser's reason. */
