@@ -3,7 +3,7 @@ import { z } from "zod";
 import { BulkWriteError } from "./bulk-write-error";
 import type { PrismaClient, Prisma } from "./generated/client";
 
-/** A Prisma client or the client of an interactive transaction; the bulk helpers accept either. */
+/** A Prisma client or the client of an interactive transaction, both accepted by the bulk helpers. */
 export type DatabaseClient = PrismaClient | Prisma.TransactionClient;
 
 /** PostgreSQL cannot store U+0000 in text columns, so such strings are rejected up front with a clear message. */
@@ -67,7 +67,7 @@ export type SentenceScoreRow = z.infer<typeof sentenceScoreRowSchema>;
  * would keep one of them silently). Throws BulkWriteError naming the first bad row and field.
  */
 export function parseRows<T extends { lineNumber: number }>(
-  what: string,
+  rowName: string,
   jobId: string,
   rows: readonly unknown[],
   schema: z.ZodType<T>,
@@ -86,12 +86,12 @@ export function parseRows<T extends { lineNumber: number }>(
       const issue = result.error.issues[0];
       const field = issue?.path.join(".") || "row";
       const value = issue === undefined ? row : valueAt(row, issue.path);
-      throw new BulkWriteError("invalid_rows", `Invalid ${what} at index ${index}: ${field} ${describeIssue(issue)} (got ${formatValue(value)}).`);
+      throw new BulkWriteError("invalid_rows", `Invalid ${rowName} at index ${index}: ${field} ${describeIssue(issue)} (got ${formatValue(value)}).`);
     }
     const rowKey = key(result.data);
     const previous = seen.get(rowKey);
     if (previous !== undefined) {
-      throw new BulkWriteError("duplicate_rows", `Duplicate ${what} at indexes ${previous} and ${index} (${rowKey}): send each key once per batch.`);
+      throw new BulkWriteError("duplicate_rows", `Duplicate ${rowName} at indexes ${previous} and ${index} (${rowKey}): send each key once per batch.`);
     }
     seen.set(rowKey, index);
     parsed.push(result.data);
@@ -100,7 +100,7 @@ export function parseRows<T extends { lineNumber: number }>(
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
-  // The schemas above phrase every message as a predicate ("must ..."); zod's own messages are not.
+  // The schemas above phrase every message as a predicate ("must ..."), but zod's own messages are not.
   const message = issue?.message ?? "is invalid";
   return message.startsWith("must") ? message : `is invalid: ${message}`;
 }
@@ -131,7 +131,7 @@ export function postgresErrorCode(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-/** Rethrows a foreign-key violation (23503) as BulkWriteError("missing_parent") with `message`; other errors pass through. */
+/** Rethrows a foreign-key violation (23503) as BulkWriteError("missing_parent") with `message`. Other errors pass through. */
 export function rethrowMissingParent(error: unknown, message: string): never {
   if (postgresErrorCode(error) === "23503") {
     throw new BulkWriteError("missing_parent", message, { cause: error });

@@ -1,4 +1,4 @@
-/** Why a bulk write was rejected. */
+/** Machine-readable reason for a rejected bulk write. */
 export type BulkWriteErrorCode = "invalid_rows" | "duplicate_rows" | "missing_parent";
 
 /**

@@ -3,7 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
 
 export interface PrismaClientOptions {
-  /** Maximum connections in the client's pool; node-postgres defaults to 10. */
+  /** Maximum connections in the client's pool. node-postgres defaults to 10. */
   maxConnections?: number;
 }
 

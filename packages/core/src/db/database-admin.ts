@@ -2,7 +2,7 @@ import pg from "pg";
 
 import { databaseName, withDatabaseName } from "./database-url";
 
-/** Database that administrative commands connect to; it exists on every PostgreSQL server. */
+/** Database that administrative commands connect to, because it exists on every PostgreSQL server. */
 const MAINTENANCE_DATABASE = "postgres";
 
 /** Returns `name` quoted as a PostgreSQL identifier. */

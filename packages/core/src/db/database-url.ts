@@ -33,7 +33,7 @@ export function databaseName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.slice(1));
 }
 
-/** Returns `url` with its database name replaced by `name`; host, user and query stay. */
+/** Returns `url` with its database name replaced by `name`, keeping host, user and query. */
 export function withDatabaseName(url: string, name: string): string {
   const next = new URL(url);
   next.pathname = `/${encodeURIComponent(name)}`;

@@ -1,10 +1,10 @@
 import { fillMaskResultRowSchema, parseRows, rethrowMissingParent, type DatabaseClient, type FillMaskResultRow } from "./bulk-rows";
 
 /**
- * Inserts fill-mask predictions of one job in a single statement; rows whose
- * (jobId, lineNumber, maskIndex, rank) already exists are skipped, so a retried chunk never
- * duplicates a prediction. Returns the number of rows inserted. Throws BulkWriteError for invalid
- * or duplicate rows and when a row's item does not exist.
+ * Inserts fill-mask predictions of one job in a single statement and returns the number of rows
+ * inserted. Rows whose (jobId, lineNumber, maskIndex, rank) already exists are skipped, so a
+ * retried chunk never duplicates a prediction.
+ * Throws BulkWriteError for invalid or duplicate rows and when a row's item does not exist.
  */
 export async function insertFillMaskResults(db: DatabaseClient, jobId: string, rows: readonly FillMaskResultRow[]): Promise<number> {
   const results = parseRows(

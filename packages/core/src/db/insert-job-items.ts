@@ -1,8 +1,8 @@
 import { jobItemRowSchema, parseRows, rethrowMissingParent, type DatabaseClient, type JobItemRow } from "./bulk-rows";
 
 /**
- * Inserts items of one job in a single statement; rows whose (jobId, lineNumber) already exists
- * are skipped, so a retried chunk never duplicates an item. Returns the number of rows inserted.
+ * Inserts items of one job in a single statement and returns the number of rows inserted. Rows
+ * whose (jobId, lineNumber) already exists are skipped, so a retried chunk never duplicates an item.
  * Job counters are not touched: set `itemsTotal` when creating the job.
  * Throws BulkWriteError for invalid or duplicate rows and when the job does not exist.
  */

@@ -13,7 +13,11 @@ import { defaultMigrationsDir, matchesChecksum, readMigrations, type MigrationFi
  */
 const PRISMA_MIGRATE_LOCK_KEY = 72707369;
 
-/** Prisma's bookkeeping table, with the column definitions the schema engine uses. */
+/**
+ * Prisma's bookkeeping table, with the column definitions the schema engine uses.
+ * NOTE: written from Prisma's format, not compared with a table that `prisma migrate deploy` created,
+ * because the schema engine cannot be downloaded on the development machines.
+ */
 const CREATE_MIGRATIONS_TABLE = `
 CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
@@ -27,11 +31,11 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`;
 
 export interface MigrateOptions {
-  /** Connection URL of the database to migrate; the database must exist (see createDatabaseIfMissing). */
+  /** Connection URL of the database to migrate, which must exist (see createDatabaseIfMissing). */
   url: string;
-  /** Folder in Prisma's layout; defaults to the repository's prisma/migrations. */
+  /** Folder in Prisma's layout. Defaults to the repository's prisma/migrations. */
   migrationsDir?: string;
-  /** Milliseconds to wait for another migrating process before giving up; default 60000. */
+  /** Milliseconds to wait for another migrating process before giving up. Default 60000. */
   lockTimeoutMs?: number;
   logger?: Logger;
 }
@@ -110,7 +114,7 @@ async function acquireLock(client: pg.Client, lockTimeoutMs: number, url: string
   await client.query("RESET lock_timeout");
 }
 
-/** Returns the rows that count as applied or failed; rows marked rolled back are ignored, as Prisma does. */
+/** Returns the rows that count as applied or failed. Like Prisma, it ignores rows marked rolled back. */
 async function readAppliedMigrations(client: pg.Client): Promise<AppliedRow[]> {
   const result = await client.query<AppliedRow>(
     `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL ORDER BY started_at, migration_name`,

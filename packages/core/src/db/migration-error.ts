@@ -1,4 +1,4 @@
-/** Why a migration run stopped. */
+/** Machine-readable reason for a stopped migration run. */
 export type MigrationErrorCode =
   | "invalid_migrations_folder"
   | "checksum_mismatch"

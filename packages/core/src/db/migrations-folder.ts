@@ -7,7 +7,7 @@ import { MigrationError } from "./migration-error";
 
 /** One folder of prisma/migrations. */
 export interface MigrationFile {
-  /** Folder name, e.g. "20261204213000_init"; also the `migration_name` recorded in the database. */
+  /** Folder name, e.g. "20261204213000_init", which is also the `migration_name` recorded in the database. */
   name: string;
   sql: string;
   /** Lower-case hex sha256 of migration.sql, as `prisma migrate` records it. */

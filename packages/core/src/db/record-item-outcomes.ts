@@ -26,14 +26,14 @@ export interface JobProgress {
   itemsTotal: number;
   itemsDone: number;
   itemsFailed: number;
-  /** Items whose status this call changed; 0 when every outcome was already recorded. */
+  /** Items whose status this call changed, 0 when every outcome was already recorded. */
   itemsChanged: number;
 }
 
 /**
  * Sets the final status of items of one job and moves the job's itemsDone and itemsFailed
  * counters by the items whose status actually changed, in one statement. Recording the same
- * outcomes again (a retried chunk) changes nothing; an item that failed before and completes on
+ * outcomes again (a retried chunk) changes nothing. An item that failed before and completes on
  * retry moves from itemsFailed to itemsDone. Throws BulkWriteError for invalid or duplicate
  * outcomes, and when the job or one of the items does not exist (then no item changes).
  */

@@ -15,7 +15,7 @@ export interface TestDatabase {
   name: string;
   /** Connection URL of the database. */
   url: string;
-  /** Client connected to `url`; drop() disconnects it. */
+  /** Client connected to `url`, disconnected by drop(). */
   prisma: PrismaClient;
   /** Disconnects `prisma` and drops the database, closing any other connection to it. Safe to call twice. */
   drop(): Promise<void>;

@@ -334,8 +334,8 @@ describe("recordItemOutcomes", () => {
   });
 });
 
-describe("schema behaviour", () => {
-  it("deleting a job deletes its items, results and scores", async () => {
+describe("schema", () => {
+  it("job delete cascades to results", async () => {
     await insertJobItems(database.prisma, jobId, items(2));
     await insertFillMaskResults(database.prisma, jobId, predictions([1]));
     await insertSentenceScores(database.prisma, jobId, [score(2)]);
@@ -348,11 +348,11 @@ describe("schema behaviour", () => {
     expect(await database.prisma.tokenScore.count({ where: { jobId } })).toBe(0);
   });
 
-  it("ILIKE substring search can use the trigram index", async () => {
+  it("ILIKE search uses trigram index", async () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      // Without sequential scans the planner must pick an index; only the trigram index serves ILIKE '%...%'.
+      // Without sequential scans the planner must pick an index, and only the trigram index serves ILIKE '%...%'.
       await client.query("SET enable_seqscan = off");
       const plan = await client.query<{ "QUERY PLAN": string }>("EXPLAIN SELECT line_number FROM job_items WHERE text ILIKE '%number 7%'");
       const text = plan.rows.map((row) => row["QUERY PLAN"]).join("\n");

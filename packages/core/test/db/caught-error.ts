@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 
-/** Awaits `action` and returns the error it rejects with; fails the test when it resolves or rejects with another class. */
+/** Awaits `action` and returns the error it rejects with. Fails the test when it resolves or rejects with another class. */
 export async function caughtError<T extends Error>(action: Promise<unknown>, errorClass: new (...args: never[]) => T): Promise<T> {
   const error = await action.then(
     () => undefined,

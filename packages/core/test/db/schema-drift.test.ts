@@ -10,7 +10,7 @@ import { findSchemaDrift } from "./schema-drift";
 const schemaPath = fileURLToPath(new URL("../../../../prisma/schema.prisma", import.meta.url));
 const schema = readFileSync(schemaPath, "utf8");
 
-/** Returns the schema with `search` replaced once; fails loudly when the text is not there, so a mutation never silently does nothing. */
+/** Returns the schema with `search` replaced once. Throws when the text is not there exactly once, so no mutation silently does nothing. */
 function mutate(search: string, replacement: string): string {
   const count = schema.split(search).length - 1;
   if (count !== 1) {

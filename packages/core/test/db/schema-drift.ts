@@ -60,7 +60,7 @@ interface Datamodel {
   indexes: DmmfIndex[];
 }
 
-/** Parses a schema with Prisma's DMMF; throws with Prisma's validation message when it is invalid. */
+/** Parses a schema with Prisma's DMMF. Throws with Prisma's validation message when the schema is invalid. */
 export function parseDatamodel(schema: string): Datamodel {
   const result = getDMMF({ datamodel: schema });
   if ("type" in result) {
