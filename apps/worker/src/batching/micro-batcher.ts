@@ -29,6 +29,8 @@ export interface BatchReport<K extends string> {
   paddedTokens: number;
   jobIds: string[];
   interactive: number;
+  /** Requests still waiting after this batch was taken. */
+  pendingAfter: number;
   durationMs: number;
 }
 
@@ -152,6 +154,7 @@ export class MicroBatcher<K extends string, Req, Res> {
       paddedTokens: batch.length * Math.max(...batch.map((entry) => entry.tokens)),
       jobIds: [...new Set(batch.map((entry) => entry.jobId))],
       interactive: batch.filter((entry) => entry.priority === "interactive").length,
+      pendingAfter: this.pendingCount,
       durationMs: 0,
     };
     try {

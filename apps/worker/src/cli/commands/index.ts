@@ -1,3 +1,5 @@
+import { fillCommand } from "./fill.ts";
+import { modelCommand } from "./model.ts";
 import { submitCommand } from "./submit.ts";
 import { workerCommand } from "./worker.ts";
 
@@ -12,6 +14,8 @@ export interface CliCommand {
  * add one line here per command (for `maskfill model fetch`, register "model").
  */
 export const commands: Record<string, CliCommand> = {
+  fill: fillCommand,
+  model: modelCommand,
   submit: submitCommand,
   worker: workerCommand,
 };
