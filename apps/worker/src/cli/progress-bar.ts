@@ -9,11 +9,12 @@ const REDRAW_MS = 100;
 
 /**
  * Draws corpus progress on stderr. On a terminal it redraws one line in place at most every
- * 100 ms; otherwise (a file or pipe) it prints a line at every 10% so logs stay short.
+ * 100 ms. On a file or pipe it prints a line at every 10%, so logs stay short.
  */
 export class ProgressBar {
   private lastDraw = 0;
   private lastDecile = -1;
+  private lastPrintedLines = -1;
   private readonly started = performance.now();
 
   constructor(
@@ -34,14 +35,19 @@ export class ProgressBar {
     const decile = Math.floor(fraction * 10);
     if (decile > this.lastDecile) {
       this.lastDecile = decile;
+      this.lastPrintedLines = lines;
       this.stream.write(`${this.render(fraction, lines)}\n`);
     }
   }
 
-  /** Draws the final state and ends the line. */
+  /** Draws the final state and ends the line (off a terminal, only if it changed since the last line). */
   finish(lines: number): void {
     const text = this.render(1, lines);
-    this.stream.write(this.stream.isTTY ? `\r${text}\n` : `${text}\n`);
+    if (this.stream.isTTY) {
+      this.stream.write(`\r${text}\n`);
+    } else if (lines !== this.lastPrintedLines) {
+      this.stream.write(`${text}\n`);
+    }
   }
 
   private render(fraction: number, lines: number): string {

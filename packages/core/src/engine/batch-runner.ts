@@ -33,6 +33,7 @@ export interface BatchPlan {
 export class BatchRunner {
   /** Settles when the last queued batch has run; batches of concurrent calls run one at a time. */
   private tail: Promise<unknown> = Promise.resolve();
+  private outputBuffer = new Float32Array(0);
 
   /**
    * @param session an onnxruntime session with inputs input_ids and attention_mask and output logits
@@ -74,6 +75,23 @@ export class BatchRunner {
     }
   }
 
+  /**
+   * Returns a view of the reused logits buffer with `length` floats. onnxruntime writes into
+   * it directly, which avoids allocating (and the kernel zeroing) hundreds of megabytes per
+   * batch for a 50k vocabulary. The buffer grows to the largest batch seen and is kept.
+   */
+  private outputView(length: number): Float32Array {
+    if (this.outputBuffer.length < length) {
+      this.outputBuffer = new Float32Array(length);
+    }
+    return this.outputBuffer.subarray(0, length);
+  }
+
+  /** Drops the reused logits buffer, e.g. when the session is released. */
+  releaseBuffers(): void {
+    this.outputBuffer = new Float32Array(0);
+  }
+
   /** Resolves once no batch is running or queued, e.g. before the session is released. */
   async idle(): Promise<void> {
     await this.tail;
@@ -91,14 +109,13 @@ export class BatchRunner {
       }
     });
 
-    let logits: Float32Array;
+    const logits = this.outputView(rows * paddedLength * this.vocabSize);
     const inputs = {
       input_ids: new ort.Tensor("int64", inputIds, [rows, paddedLength]),
       attention_mask: new ort.Tensor("int64", attentionMask, [rows, paddedLength]),
     };
     try {
-      const output = await this.session.run(inputs, ["logits"]);
-      logits = output.logits!.data as Float32Array;
+      await this.session.run(inputs, { logits: new ort.Tensor("float32", logits, [rows, paddedLength, this.vocabSize]) });
     } catch (error) {
       throw new InferenceError(`onnxruntime failed on a batch of ${rows} x ${paddedLength} tokens: ${(error as Error).message}. Retry, or lower the token budget if the machine ran out of memory.`);
     } finally {

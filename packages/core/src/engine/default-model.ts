@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 
 /** Shown wherever the bundled model is in use, so results are not mistaken for roberta-large's. */
 export const DEMO_MODEL_NOTICE =
-  "Using the bundled mini-roberta, a small demo model (about 6M parameters, int8) whose predictions are rough. For research-quality results run `maskfill model fetch roberta-large` and pass --model with the directory it prints.";
+  "Using the bundled mini-roberta, a small demo model (4 layers, 8,192-token vocabulary, int8 weights) whose predictions are rough. For research-quality results run `maskfill model fetch roberta-large` and pass --model with the directory it prints.";
 
 /** The repository's bundled model directory, models/mini-roberta. */
 export const BUNDLED_MODEL_DIR = fileURLToPath(new URL("../../../../models/mini-roberta", import.meta.url));

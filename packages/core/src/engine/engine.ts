@@ -7,7 +7,8 @@ import { topKProbabilities } from "./logits-math.ts";
 import { MaskedTextTokenizer } from "./masked-text-tokenizer.ts";
 import { readModelFiles, type ModelFiles } from "./model-files.ts";
 import { countOnnxParameters } from "./onnx-parameters.ts";
-import type { FillMaskRequest, FillMaskResult, LoadModelOptions, ModelInfo, Outcome, Prediction } from "./types.ts";
+import { scoreTexts, type ScoringOptions } from "../scoring/score-texts.ts";
+import type { FillMaskRequest, FillMaskResult, LoadModelOptions, ModelInfo, Outcome, Prediction, ScoreRequest, ScoreResult } from "./types.ts";
 
 /** Default padded tokens per batch; measured on roberta-base/large shapes (see docs/benchmarks.md). */
 export const DEFAULT_TOKEN_BUDGET = 2048;
@@ -115,6 +116,16 @@ export class Engine {
     return prepared.map((outcome, index) => (outcome.ok ? { ok: true, value: values.get(index)! } : outcome));
   }
 
+  /**
+   * Computes the pseudo-log-likelihood of every request: one outcome per request, in order
+   * (see scoreTexts). Masked copies of all requests share length-grouped batches under the
+   * token budget, built in bounded chunks.
+   */
+  async score(requests: ScoreRequest[], options: ScoringOptions = {}): Promise<Outcome<ScoreResult>[]> {
+    this.assertUsable();
+    return scoreTexts({ tokenizer: this.tokenizer, runner: this.runner, maxSequenceLength: this.info.maxSequenceLength }, requests, options);
+  }
+
   /** Releases the onnxruntime session; later calls throw EngineDisposedError. Safe to call twice. */
   async dispose(): Promise<void> {
     if (this.disposed) {
@@ -122,6 +133,7 @@ export class Engine {
     }
     this.disposed = true;
     await this.runner.idle();
+    this.runner.releaseBuffers();
     await this.session.release();
     this.logger.info({ model: this.info.name, onnxPath: this.info.onnxPath }, "Model released");
   }

@@ -43,7 +43,7 @@ Options:
   -h, --help             show this help
 `;
 
-/** Where the command writes; tests pass their own streams. */
+/** Output streams and environment of the command; tests pass their own. */
 export interface FillIo {
   stdout: Writable;
   stderr: Writable & ProgressStream;

@@ -1,0 +1,135 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_MODEL_NOTICE, Engine } from "@maskfill/core";
+import { runFill, type FillIo } from "../../src/cli/commands/fill.ts";
+
+const TINY_DIR = fileURLToPath(new URL("../../../../packages/core/test/fixtures/tiny-roberta", import.meta.url));
+const BIN = fileURLToPath(new URL("../../bin/maskfill.js", import.meta.url));
+
+/** Runs the command in-process and returns its exit code and what it wrote. */
+async function fill(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: false });
+  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  stdout.on("data", (chunk: Buffer) => chunks.stdout.push(chunk));
+  stderr.on("data", (chunk: Buffer) => chunks.stderr.push(chunk));
+  const io: FillIo = { stdout, stderr, env };
+  const code = await runFill(args, io);
+  return { code, stdout: Buffer.concat(chunks.stdout).toString("utf8"), stderr: Buffer.concat(chunks.stderr).toString("utf8") };
+}
+
+describe("maskfill fill", () => {
+  let workDir: string;
+  let engine: Engine;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), "maskfill-fill-cli-"));
+    engine = await Engine.load({ modelDir: TINY_DIR });
+  });
+  afterAll(async () => {
+    await engine.dispose();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it("prints a table of predictions", async () => {
+    const [expected] = await engine.fillMask([{ text: "The cat sat on the <mask>.", topK: 3 }]);
+    if (!expected?.ok) throw new Error("engine failed");
+    const { code, stdout } = await fill(["The cat sat on the <mask>.", "--top-k", "3", "--model", TINY_DIR]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("Model: tiny-roberta (fp32)");
+    expect(stdout).toContain("mask 1 of 1");
+    for (const prediction of expected.value.masks[0]!) {
+      expect(stdout).toContain(JSON.stringify(prediction.token));
+      expect(stdout).toContain(prediction.sequence);
+      expect(stdout).toContain(prediction.probability.toFixed(4));
+    }
+    expect(stdout).not.toContain(DEMO_MODEL_NOTICE);
+  });
+
+  it("prints JSON lines with --json", async () => {
+    const [expected] = await engine.fillMask([{ text: "Hello <mask> world", topK: 2 }]);
+    if (!expected?.ok) throw new Error("engine failed");
+    const { code, stdout } = await fill(["Hello <mask> world", "--top-k", "2", "--json", "--model", TINY_DIR]);
+    expect(code).toBe(0);
+    const record = JSON.parse(stdout.trim()) as { line: number; masks: unknown };
+    expect(record.line).toBe(1);
+    expect(record.masks).toEqual(expected.value.masks);
+  });
+
+  it("uses MASKFILL_MODEL_DIR without --model", async () => {
+    const { stdout } = await fill(["The <mask>."], { MASKFILL_MODEL_DIR: TINY_DIR });
+    expect(stdout).toContain("Model: tiny-roberta");
+  });
+
+  it("notes the bundled demo model", async () => {
+    const { code, stdout } = await fill(["The cat sat on the <mask>."]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("Model: mini-roberta (quantized)");
+    expect(stdout).toContain("small demo model");
+    expect(stdout).toContain("maskfill model fetch roberta-large");
+  });
+
+  it("exits 1 on a text without mask", async () => {
+    const { code, stderr } = await fill(["No mask here.", "--model", TINY_DIR]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("Error (no_mask)");
+  });
+
+  it("rejects a missing text", async () => {
+    await expect(fill(["--model", TINY_DIR])).rejects.toThrow(/give a text to fill/);
+  });
+
+  it("rejects an invalid --top-k", async () => {
+    await expect(fill(["The <mask>.", "--top-k", "1.5", "--model", TINY_DIR])).rejects.toThrow('--top-k must be a whole number of at least 1; got "1.5"');
+  });
+
+  it("rejects --output without --input", async () => {
+    await expect(fill(["The <mask>.", "--output", "x.jsonl"])).rejects.toThrow("apply to --input only");
+  });
+
+  it("streams a corpus with one line per input line", async () => {
+    const input = join(workDir, "corpus.txt");
+    const output = join(workDir, "results.jsonl");
+    const lines = ["The cat sat on the <mask>.", "", "No mask in this line.", "Two <mask> and <mask>.", "Bad \u0001 control <mask>"];
+    await writeFile(input, `${lines.join("\n")}\n`);
+
+    const { code, stderr } = await fill(["--input", input, "--output", output, "--model", TINY_DIR, "--chunk-size", "2"]);
+    expect(code).toBe(0);
+    const records = (await readFile(output, "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.map((record) => record.line)).toEqual([1, 2, 3, 4, 5]);
+    expect(records[0]!.masks).toHaveLength(1);
+    expect(records[1]).toEqual({ line: 2, skipped: "blank" });
+    expect((records[2]!.error as { code: string }).code).toBe("no_mask");
+    expect(records[3]!.masks).toHaveLength(2);
+    expect((records[4]!.error as { code: string }).code).toBe("control_character");
+    expect(stderr).toContain("Filled 2 lines; 2 errors, 1 blank lines");
+    expect(stderr).toContain("100%");
+  });
+
+  it("matches single-text results in corpus mode", async () => {
+    const input = join(workDir, "same.txt");
+    await writeFile(input, "Hello <mask> world\n");
+    const { stdout } = await fill(["--input", input, "--model", TINY_DIR, "--no-progress"]);
+    const [expected] = await engine.fillMask([{ text: "Hello <mask> world" }]);
+    if (!expected?.ok) throw new Error("engine failed");
+    expect((JSON.parse(stdout.trim()) as { masks: unknown }).masks).toEqual(expected.value.masks);
+  });
+
+  it("reads jsonl with --field", async () => {
+    const input = join(workDir, "corpus.jsonl");
+    await writeFile(input, `${JSON.stringify({ meta: { sentence: "The <mask>." } })}\n`);
+    const { stdout } = await fill(["--input", input, "--field", "meta.sentence", "--model", TINY_DIR, "--no-progress"]);
+    expect((JSON.parse(stdout.trim()) as { text: string }).text).toBe("The <mask>.");
+  });
+
+  it("runs through the maskfill binary", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [BIN, "fill", "The <mask>.", "--json", "--model", TINY_DIR]);
+    expect((JSON.parse(stdout.trim()) as { masks: unknown[] }).masks).toHaveLength(1);
+  });
+});

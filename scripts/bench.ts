@@ -1,0 +1,144 @@
+// Throughput benchmark of the fill-mask engine against the transformers.js fill-mask pipeline
+// on the same inputs. Run: npm run bench -- --model DIR [--limit N] [--help]
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { DEFAULT_TOKEN_BUDGET, defaultModelDir, Engine, type FillMaskRequest } from "../packages/core/src/engine/index.ts";
+import type { BenchRun, PeerJob } from "./bench-peer.ts";
+
+const USAGE = `Usage: npm run bench -- [options]
+
+Measures sentences/s and tokens/s of the engine and of the transformers.js fill-mask
+pipeline on the same masked sentences, and prints the ratio.
+
+Options:
+  --model DIR          model directory (default: MASKFILL_MODEL_DIR, then the bundled mini model)
+  --input FILE         one masked sentence per line (default: scripts/data/masked-1024.txt)
+  --limit N            use N evenly spaced lines of the input (default: all)
+  --token-budget N     engine padded tokens per batch (default: ${DEFAULT_TOKEN_BUDGET})
+  --threads N          engine intra-op threads, 0 lets onnxruntime choose (default: 0)
+  --peer-batch N       sentences per transformers.js pipeline call (default: 32)
+  --no-peer            measure the engine only
+  --json               print the results as JSON
+  -h, --help           show this help`;
+
+/** Parses a positive or non-negative integer option, naming the option in the error. */
+function integerOption(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min) {
+    throw new Error(`--${name} must be an integer of at least ${min}; got "${value}".`);
+  }
+  return parsed;
+}
+
+/** Picks `limit` evenly spaced items, keeping their order. */
+function evenlySpaced<T>(items: T[], limit: number): T[] {
+  if (limit >= items.length) return items;
+  return Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)]!);
+}
+
+function rates(run: BenchRun): { sentencesPerSecond: number; tokensPerSecond: number } {
+  return { sentencesPerSecond: (run.sentences * 1000) / run.ms, tokensPerSecond: (run.tokens * 1000) / run.ms };
+}
+
+/** Runs the transformers.js peer in a child process (see bench-peer.ts for why). */
+function runPeer(job: PeerJob): Promise<BenchRun> {
+  const script = new URL("bench-peer.ts", import.meta.url).pathname;
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, ["--import", "tsx", script], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new Error(`transformers.js peer failed: ${stderr.trim() || error.message}`));
+        return;
+      }
+      resolve(JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as BenchRun);
+    });
+    child.stdin?.end(JSON.stringify(job));
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      model: { type: "string" },
+      input: { type: "string", default: new URL("data/masked-1024.txt", import.meta.url).pathname },
+      limit: { type: "string" },
+      "token-budget": { type: "string" },
+      threads: { type: "string" },
+      "peer-batch": { type: "string" },
+      "no-peer": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+
+  const modelDir = values.model ?? defaultModelDir();
+  const lines = (await readFile(values.input, "utf8")).split("\n").filter((line) => line.trim() !== "");
+  const texts = evenlySpaced(lines, integerOption("limit", values.limit, lines.length, 1));
+  const tokenBudget = integerOption("token-budget", values["token-budget"], DEFAULT_TOKEN_BUDGET, 1);
+  const threads = integerOption("threads", values.threads, 0, 0);
+  const peerBatch = integerOption("peer-batch", values["peer-batch"], 32, 1);
+  const warmupTexts = texts.slice(0, 4);
+  const loadBefore = loadavg()[0]!;
+
+  const engine = await Engine.load({ modelDir, tokenBudget, intraOpThreads: threads });
+  const requests: FillMaskRequest[] = texts.map((text) => ({ text, topK: 5 }));
+  let engineRun: BenchRun;
+  try {
+    await engine.fillMask(warmupTexts.map((text) => ({ text })));
+    const started = performance.now();
+    const outcomes = await engine.fillMask(requests);
+    const ms = performance.now() - started;
+    const failed = outcomes.filter((outcome) => !outcome.ok).length;
+    if (failed > 0) throw new Error(`${failed} of ${texts.length} inputs failed in the engine; check the input file.`);
+    const tokens = outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.value.tokenCount : 0), 0);
+    engineRun = { sentences: texts.length, tokens, ms };
+  } finally {
+    await engine.dispose();
+  }
+
+  const onnxSubfolder = engine.info.onnxPath.endsWith(`/onnx/${engine.info.onnxPath.split("/").pop()}`) ? "onnx" : "";
+  const peerJob: PeerJob = { modelDir: engine.info.modelDir, onnxSubfolder, variant: engine.info.variant, texts, batchSize: peerBatch, warmupTexts };
+  const peerRun = values["no-peer"] ? null : await runPeer(peerJob);
+  const loadAfter = loadavg()[0]!;
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: `${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`,
+    loadAverage: { before: loadBefore, after: loadAfter },
+    model: { name: engine.info.name, variant: engine.info.variant, parameterCount: engine.info.parameterCount },
+    inputs: { file: values.input, sentences: texts.length, of: lines.length },
+    settings: { tokenBudget, threads, peerBatch },
+    engine: { ...engineRun, ...rates(engineRun) },
+    peer: peerRun === null ? null : { ...peerRun, ...rates(peerRun) },
+    ratio: peerRun === null ? null : peerRun.ms / engineRun.ms,
+  };
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  const row = (label: string, run: BenchRun) => {
+    const { sentencesPerSecond, tokensPerSecond } = rates(run);
+    return `${label.padEnd(16)} ${sentencesPerSecond.toFixed(1).padStart(10)} ${tokensPerSecond.toFixed(0).padStart(10)} ${(run.ms / 1000).toFixed(1).padStart(8)}`;
+  };
+  const lines_ = [
+    `model ${report.model.name} (${report.model.variant}, ${(report.model.parameterCount / 1e6).toFixed(1)}M parameters), ${texts.length} of ${lines.length} sentences`,
+    `machine ${report.machine}, load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
+    `${"".padEnd(16)} ${"sentences/s".padStart(10)} ${"tokens/s".padStart(10)} ${"seconds".padStart(8)}`,
+    row("engine", engineRun),
+  ];
+  if (peerRun !== null) {
+    lines_.push(row("transformers.js", peerRun), `ratio (engine / transformers.js): ${report.ratio!.toFixed(2)}x`);
+  }
+  process.stdout.write(`${lines_.join("\n")}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
