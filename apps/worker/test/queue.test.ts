@@ -19,6 +19,17 @@ const golden: GoldenLine[] = readFileSync(join(TINY_MODEL_DIR, "golden/fill-mask
   .map((line) => JSON.parse(line) as GoldenLine);
 const singleMask = golden.filter((line) => line.masks.length === 1);
 
+interface GoldenScore {
+  text: string;
+  pll: number;
+  tokenCount: number;
+}
+
+const goldenScores: GoldenScore[] = readFileSync(join(TINY_MODEL_DIR, "golden/pll.jsonl"), "utf8")
+  .trim()
+  .split("\n")
+  .map((line) => JSON.parse(line) as GoldenScore);
+
 function corpusStream(lines: string[]): Readable {
   return Readable.from([Buffer.from(lines.join("\n") + "\n")]);
 }
@@ -60,6 +71,20 @@ describe("queue round trip with one worker", () => {
     expect(rows.map((row) => row.tokenId)).toEqual(reference.masks[0]!.map((m) => m.token));
     const item = await db.prisma.jobItem.findFirstOrThrow({ where: { jobId: outcome.jobId } });
     expect(item.status).toBe("completed");
+  });
+
+  it("scores a sentence and stores its tokens", async () => {
+    const reference = goldenScores[0]!;
+    const outcome = await producer.submitSentence({ kind: "score", text: reference.text }, { timeoutMs: 20_000 });
+    if (!outcome.ok) throw new Error(`unexpected error outcome: ${outcome.error.message}`);
+    expect(outcome.value.pll).toBeCloseTo(reference.pll, 3);
+    expect(outcome.value.tokenCount).toBe(reference.tokenCount);
+
+    const stored = await db.prisma.sentenceScore.findUniqueOrThrow({ where: { jobId_lineNumber: { jobId: outcome.jobId, lineNumber: 1 } } });
+    expect(stored.pll).toBeCloseTo(reference.pll, 3);
+    expect(stored.modelName).toBe("tiny-roberta");
+    expect(await db.prisma.tokenScore.count({ where: { jobId: outcome.jobId } })).toBe(reference.tokenCount);
+    expect((await producer.getJob(outcome.jobId)).kind).toBe("score");
   });
 
   it("fails only the sentence without a mask", async () => {

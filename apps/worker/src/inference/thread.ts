@@ -5,22 +5,19 @@
  */
 import { parentPort } from "node:worker_threads";
 import { Engine, defaultModelDir } from "@maskfill/core/engine";
-import type { LoadModelOptions, Outcome, ScoreRequest, ScoreResult } from "@maskfill/core/engine";
+import type { LoadModelOptions, Outcome } from "@maskfill/core/engine";
 import type { InferenceReply, LoadedModel, SerializedError, ThreadReply, ThreadRequest, ThreadValue } from "./protocol.ts";
 
 if (parentPort === null) throw new Error("thread.ts must run in a worker thread.");
 const port = parentPort;
 
-/** The engine, with the scoring method that later engine versions add. */
-type ScoringEngine = Engine & { score?(requests: ScoreRequest[]): Promise<Outcome<ScoreResult>[]> };
-
-let engine: ScoringEngine | undefined;
+let engine: Engine | undefined;
 let sessionRuns = 0;
 
 /** Loads a model and runs one warm-up request; the previous engine keeps serving if this fails. */
 async function load(options: LoadModelOptions): Promise<LoadedModel> {
   const modelDir = options.modelDir === "" ? defaultModelDir() : options.modelDir;
-  const next: ScoringEngine = await Engine.load({ ...options, modelDir });
+  const next = await Engine.load({ ...options, modelDir });
   countSessionRuns(next);
   const started = performance.now();
   await next.fillMask([{ text: `Hello ${next.info.maskToken}.`, topK: 1 }]);
@@ -41,7 +38,7 @@ function countSessionRuns(target: Engine): void {
   };
 }
 
-function current(): ScoringEngine {
+function current(): Engine {
   if (engine === undefined) {
     throw Object.assign(new Error("No model is loaded in this worker yet."), { retryable: true });
   }
@@ -64,11 +61,7 @@ async function handle(message: ThreadRequest): Promise<ThreadValue> {
     }
     case "score": {
       const target = current();
-      const score = target.score?.bind(target);
-      if (score === undefined) {
-        throw Object.assign(new Error("This engine version cannot score sentences yet."), { retryable: false });
-      }
-      return infer(() => score(message.requests));
+      return infer(() => target.score(message.requests));
     }
     case "dispose":
       await engine?.dispose();
