@@ -35,8 +35,9 @@ export function generatePrismaClient(options: { force?: boolean } = {}): { gener
 
   // `prisma generate` itself does not use the schema engine, but the CLI first tries to download
   // the engine binary, which fails without internet access. It skips that download when
-  // PRISMA_SCHEMA_ENGINE_BINARY names an existing file, and never runs the file during generate,
-  // so it points at the schema file. Set the variable yourself to use a real engine binary.
+  // PRISMA_SCHEMA_ENGINE_BINARY names an existing file, and generate succeeds with a file that is
+  // not even executable (Prisma 7.10), so it points at the schema file. Set the variable yourself
+  // to use a real engine binary.
   const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || schemaPath };
   const cli = join(rootDir, "node_modules/prisma/build/index.js");
   const result = spawnSync(process.execPath, [cli, "generate", "--schema", schemaPath], { cwd: rootDir, env, encoding: "utf8" });

@@ -23,7 +23,8 @@ export interface TestDatabase {
 
 /**
  * Creates a uniquely named database on the test server (TEST_DATABASE_URL, default
- * postgresql://postgres@127.0.0.1:5432), applies every migration and connects a Prisma client.
+ * postgresql://postgres@127.0.0.1:5432/postgres, whose database name is ignored), applies every
+ * migration and connects a Prisma client.
  * Call drop() in afterAll or afterEach.
  */
 export async function createTestDatabase(options: { serverUrl?: string } = {}): Promise<TestDatabase> {
