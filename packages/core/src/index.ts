@@ -1,2 +1,3 @@
 export * from "./engine/index.ts";
 export * from "./corpus/index.ts";
+export * from "./hub/index.ts";
