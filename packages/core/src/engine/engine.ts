@@ -8,6 +8,9 @@ import { MaskedTextTokenizer } from "./masked-text-tokenizer.ts";
 import { readModelFiles, type ModelFiles } from "./model-files.ts";
 import { countOnnxParameters } from "./onnx-parameters.ts";
 import { scoreTexts, type ScoringOptions } from "../scoring/score-texts.ts";
+import { loadPreparedGraph, type LoadedPreparedGraph } from "../prepare/load-prepared.ts";
+import { predictWithPreparedGraph } from "../prepare/prepared-fill-mask.ts";
+import type { PreparedRunner } from "../prepare/prepared-runner.ts";
 import type { FillMaskRequest, FillMaskResult, LoadModelOptions, ModelInfo, Outcome, Prediction, ScoreRequest, ScoreResult } from "./types.ts";
 
 /** Default padded tokens per batch; measured on roberta-base/large shapes (see docs/benchmarks.md). */
@@ -21,6 +24,8 @@ const NO_IDS: ReadonlySet<number> = new Set();
  */
 export class Engine {
   private disposed = false;
+  /** The `maskfill model prepare` graph beside the export, used for fill-mask when present. */
+  private preparedGraph: LoadedPreparedGraph | null = null;
 
   private constructor(
     readonly info: ModelInfo,
@@ -66,7 +71,17 @@ export class Engine {
       };
       const runner = new BatchRunner(session, options.tokenBudget ?? DEFAULT_TOKEN_BUDGET, tokenizer.padTokenId, vocabSize);
       logger.info({ model: info.name, onnxPath: info.onnxPath, variant: info.variant, executionProvider, loadMs: info.loadMs }, "Model loaded");
-      return new Engine(info, tokenizer, runner, session, options.maxMasksPerText ?? DEFAULT_MAX_MASKS_PER_TEXT, logger);
+      const engine = new Engine(info, tokenizer, runner, session, options.maxMasksPerText ?? DEFAULT_MAX_MASKS_PER_TEXT, logger);
+      // NOTE: the prepared session holds its own copy of the weights, so memory doubles while both are loaded.
+      engine.preparedGraph = await loadPreparedGraph({
+        sourcePath: files.onnxPath,
+        createSession: (path) => createSession(path, executionProvider, options.intraOpThreads ?? 0),
+        tokenBudget: runner.tokenBudget,
+        padTokenId: tokenizer.padTokenId,
+        vocabSize,
+        logger,
+      });
+      return engine;
     } catch (error) {
       await session.release();
       throw error;
@@ -94,16 +109,23 @@ export class Engine {
 
     const logitsRequests: LogitsRequest[] = runnable.map((item) => ({ inputIds: item.ids, positions: item.maskPositions }));
     const predictions: Prediction[][][] = runnable.map((item) => item.maskPositions.map(() => []));
-    await this.runner.run(logitsRequests, (requestIndex, maskIndex, logits) => {
-      const item = runnable[requestIndex]!;
-      const excluded = item.dropSpecialTokens ? this.tokenizer.specialTokenIds : NO_IDS;
-      const mask = item.masks[maskIndex]!;
-      predictions[requestIndex]![maskIndex] = topKProbabilities(logits, item.topK, item.candidateIds, excluded).map(({ tokenId, probability }) => {
-        const token = this.tokenizer.decodeToken(tokenId);
-        const sequence = item.text.slice(0, mask.absorbedStart) + token + item.text.slice(mask.absorbedEnd);
-        return { tokenId, token, probability, sequence };
+    if (this.preparedGraph !== null) {
+      const preparedPredictions = await predictWithPreparedGraph(this.preparedGraph.runner, runnable, this.tokenizer);
+      preparedPredictions.forEach((masks, index) => {
+        predictions[index] = masks;
       });
-    });
+    } else {
+      await this.runner.run(logitsRequests, (requestIndex, maskIndex, logits) => {
+        const item = runnable[requestIndex]!;
+        const excluded = item.dropSpecialTokens ? this.tokenizer.specialTokenIds : NO_IDS;
+        const mask = item.masks[maskIndex]!;
+        predictions[requestIndex]![maskIndex] = topKProbabilities(logits, item.topK, item.candidateIds, excluded).map(({ tokenId, probability }) => {
+          const token = this.tokenizer.decodeToken(tokenId);
+          const sequence = item.text.slice(0, mask.absorbedStart) + token + item.text.slice(mask.absorbedEnd);
+          return { tokenId, token, probability, sequence };
+        });
+      });
+    }
 
     const values = new Map<number, FillMaskResult>();
     runnable.forEach((item, runIndex) => {
@@ -135,7 +157,16 @@ export class Engine {
     await this.runner.idle();
     this.runner.releaseBuffers();
     await this.session.release();
+    if (this.preparedGraph !== null) {
+      await this.preparedGraph.runner.idle();
+      await this.preparedGraph.session.release();
+    }
     this.logger.info({ model: this.info.name, onnxPath: this.info.onnxPath }, "Model released");
+  }
+
+  /** Runner over the prepared graph (top-k and target log-probabilities at given positions), or null when the model has none. */
+  get preparedRunner(): PreparedRunner | null {
+    return this.preparedGraph?.runner ?? null;
   }
 
   private assertUsable(): void {
