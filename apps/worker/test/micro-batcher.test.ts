@@ -4,13 +4,14 @@ import { BatcherClosedError, MicroBatcher, type BatchEntry, type BatchReport } f
 type Kind = "fill-mask" | "score";
 
 /** A batcher whose runner records each batch and echoes the request text, after `delayMs`. */
-function recordingBatcher(options: { tokenBudget: number; maxWaitMs: number; delayMs?: number; fail?: (texts: string[]) => boolean }) {
+function recordingBatcher(options: { tokenBudget: number; maxWaitMs: number; maxInFlight?: number; delayMs?: number; fail?: (texts: string[]) => boolean }) {
   const batches: string[][] = [];
   const reports: BatchReport<Kind>[] = [];
   let gate: Promise<void> = Promise.resolve();
   const batcher = new MicroBatcher<Kind, string, string>({
     tokenBudget: options.tokenBudget,
     maxWaitMs: options.maxWaitMs,
+    maxInFlight: options.maxInFlight ?? 1,
     async run(kind, entries: BatchEntry<Kind, string>[]) {
       const texts = entries.map((entry) => entry.request);
       batches.push(texts);
@@ -144,8 +145,22 @@ describe("MicroBatcher", () => {
     await expect(batcher.submit({ kind: "fill-mask", request: "b", priority: "bulk", jobId: "j", tokens: 5 })).rejects.toBeInstanceOf(BatcherClosedError);
   });
 
-  it("rejects an invalid token budget", () => {
+  it("hands the next batch over while one runs", async () => {
+    const { batcher, batches, hold } = recordingBatcher({ tokenBudget: 20, maxWaitMs: 60_000, maxInFlight: 2 });
+    const release = hold();
+    const texts = ["a", "b", "c", "d", "e", "f"];
+    const results = texts.map((text) => batcher.submit({ kind: "fill-mask", request: text, priority: "bulk", jobId: "j", tokens: 10 }));
+    // Each pair fills the budget; two batches reach the held runner and the third waits for a free slot.
+    expect(batches).toEqual([["a", "b"], ["c", "d"]]);
+    expect(batcher.pendingCount).toBe(2);
+    release();
+    expect(await Promise.all(results)).toEqual(texts.map((text) => `fill-mask:${text}`));
+    expect(batches).toEqual([["a", "b"], ["c", "d"], ["e", "f"]]);
+  });
+
+  it("rejects invalid options", () => {
     expect(() => new MicroBatcher({ tokenBudget: 0, maxWaitMs: 5, run: async () => [] })).toThrow("tokenBudget must be a whole number of at least 1, got 0");
     expect(() => new MicroBatcher({ tokenBudget: 10, maxWaitMs: -1, run: async () => [] })).toThrow("maxWaitMs must be 0 or more milliseconds, got -1");
+    expect(() => new MicroBatcher({ tokenBudget: 10, maxWaitMs: 1, maxInFlight: 0, run: async () => [] })).toThrow("maxInFlight must be a whole number of at least 1, got 0");
   });
 });

@@ -3,8 +3,8 @@
  * length-grouped batches under a padded-token budget.
  *
  * Interactive requests (single sentences) always go into the next batch before any corpus
- * request, so a sentence waits for at most the batch already running. A batch runs when its
- * requests fill the budget or when the oldest pending request has waited `maxWaitMs`.
+ * request, so a sentence waits for at most the `maxInFlight` batches already running. A batch
+ * runs when its requests fill the budget or when the oldest pending request has waited `maxWaitMs`.
  */
 
 export type Priority = "interactive" | "bulk";
@@ -32,6 +32,8 @@ export interface BatchReport<K extends string> {
   /** Requests still waiting after this batch was taken. */
   pendingAfter: number;
   durationMs: number;
+  /** onnxruntime session runs the batch took, when the runner sets it. */
+  sessionRuns?: number;
 }
 
 export interface MicroBatcherOptions<K extends string, Req, Res> {
@@ -39,8 +41,16 @@ export interface MicroBatcherOptions<K extends string, Req, Res> {
   tokenBudget: number;
   /** Milliseconds the oldest pending request may wait for the batch to fill. */
   maxWaitMs: number;
-  /** Runs one batch; must return one result per entry, in order. A rejection fails every entry of the batch. */
-  run(kind: K, entries: BatchEntry<K, Req>[]): Promise<Res[]>;
+  /**
+   * Batches handed to `run` before the first of them finishes; default 2, so the runner gets
+   * its next batch while this thread handles the previous results.
+   */
+  maxInFlight?: number;
+  /**
+   * Runs one batch; must return one result per entry, in order. A rejection fails every entry of
+   * the batch. The runner may fill in `report.sessionRuns`.
+   */
+  run(kind: K, entries: BatchEntry<K, Req>[], report: BatchReport<K>): Promise<Res[]>;
   /** Called after each batch, successful or not. */
   onBatch?(report: BatchReport<K>, error?: Error): void;
 }
@@ -60,7 +70,8 @@ interface Pending<K extends string, Req, Res> extends BatchEntry<K, Req> {
 export class MicroBatcher<K extends string, Req, Res> {
   private readonly interactive: Pending<K, Req, Res>[] = [];
   private readonly bulk: Pending<K, Req, Res>[] = [];
-  private running = false;
+  private running = 0;
+  private readonly maxInFlight: number;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -72,9 +83,13 @@ export class MicroBatcher<K extends string, Req, Res> {
     if (!Number.isFinite(options.maxWaitMs) || options.maxWaitMs < 0) {
       throw new RangeError(`maxWaitMs must be 0 or more milliseconds, got ${options.maxWaitMs}`);
     }
+    this.maxInFlight = options.maxInFlight ?? 2;
+    if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) {
+      throw new RangeError(`maxInFlight must be a whole number of at least 1, got ${options.maxInFlight}`);
+    }
   }
 
-  /** Number of requests waiting for a batch (not counting the batch that is running). */
+  /** Number of requests waiting for a batch (not counting batches that are running). */
   get pendingCount(): number {
     return this.interactive.length + this.bulk.length;
   }
@@ -91,7 +106,7 @@ export class MicroBatcher<K extends string, Req, Res> {
 
   /** Runs every pending request without waiting for batches to fill, and resolves when none is left. */
   async drain(): Promise<void> {
-    if (!this.running && this.pendingCount === 0) return;
+    if (this.running === 0 && this.pendingCount === 0) return;
     await new Promise<void>((resolve) => {
       this.idleWaiters.push(resolve);
       this.schedule(true);
@@ -105,9 +120,9 @@ export class MicroBatcher<K extends string, Req, Res> {
   }
 
   private schedule(force = false): void {
-    if (this.running) return;
+    if (this.running >= this.maxInFlight) return;
     if (this.pendingCount === 0) {
-      this.notifyIdle();
+      if (this.running === 0) this.notifyIdle();
       return;
     }
     const oldest = Math.min(this.interactive[0]?.enqueuedAt ?? Infinity, this.bulk[0]?.enqueuedAt ?? Infinity);
@@ -117,6 +132,7 @@ export class MicroBatcher<K extends string, Req, Res> {
       clearTimeout(this.timer);
       this.timer = undefined;
       void this.runNext();
+      this.schedule(force);
     } else if (this.timer === undefined) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
@@ -145,7 +161,7 @@ export class MicroBatcher<K extends string, Req, Res> {
   private async runNext(): Promise<void> {
     const batch = this.takeBatch();
     if (batch.length === 0) return;
-    this.running = true;
+    this.running += 1;
     const started = performance.now();
     const first = batch[0]!;
     const report: BatchReport<K> = {
@@ -158,7 +174,7 @@ export class MicroBatcher<K extends string, Req, Res> {
       durationMs: 0,
     };
     try {
-      const results = await this.options.run(first.kind, batch);
+      const results = await this.options.run(first.kind, batch, report);
       if (results.length !== batch.length) {
         throw new Error(`The batch runner returned ${results.length} results for ${batch.length} requests.`);
       }
@@ -171,7 +187,7 @@ export class MicroBatcher<K extends string, Req, Res> {
       this.options.onBatch?.(report, error);
       for (const entry of batch) entry.reject(error);
     } finally {
-      this.running = false;
+      this.running -= 1;
       this.schedule();
     }
   }

@@ -30,8 +30,6 @@ type AnyOutcome = Outcome<FillMaskResult> | Outcome<ScoreResult>;
 /** Milliseconds between state publications; well within WORKER_STATE_TTL_SECONDS. */
 const STATE_INTERVAL_MS = 3_000;
 
-/** Report of one batch with the session runs it took, as kept for tests and logs. */
-export type WorkerBatchReport = BatchReport<JobKind> & { sessionRuns: number };
 
 /**
  * One worker process: an inference thread, a micro-batcher shared by all held jobs, BullMQ
@@ -42,7 +40,7 @@ export class WorkerService {
   readonly id: string;
   readonly metrics = new WorkerMetrics();
   /** The last 100 batch reports, newest last. */
-  readonly recentBatches: WorkerBatchReport[] = [];
+  readonly recentBatches: BatchReport<JobKind>[] = [];
   private readonly redis: Redis;
   private readonly subscriber: Redis;
   private readonly prisma;
@@ -54,8 +52,6 @@ export class WorkerService {
   private stateTimer: NodeJS.Timeout | undefined;
   private readonly startedAt = new Date().toISOString();
   private stopping: Promise<void> | undefined;
-  private lastSessionRuns = 0;
-  private lastFailedOutcomes = 0;
 
   private constructor(
     private readonly config: MaskfillConfig,
@@ -80,7 +76,7 @@ export class WorkerService {
     this.batcher = new MicroBatcher<JobKind, EngineRequest, AnyOutcome>({
       tokenBudget: config.tokenBudget,
       maxWaitMs: config.batchWaitMs,
-      run: (kind, entries) => this.runBatch(kind, entries.map((entry) => entry.request)),
+      run: (kind, entries, report) => this.runBatch(kind, entries.map((entry) => entry.request), report),
       onBatch: (report, error) => this.recordBatch(report, error),
     });
     const store = new JobStore(this.prisma);
@@ -185,21 +181,20 @@ export class WorkerService {
     }
   }
 
-  private async runBatch(kind: JobKind, requests: EngineRequest[]): Promise<AnyOutcome[]> {
+  private async runBatch(kind: JobKind, requests: EngineRequest[], report: BatchReport<JobKind>): Promise<AnyOutcome[]> {
     const reply = kind === "fill-mask" ? await this.client.fillMask(requests) : await this.client.score(requests);
-    this.lastSessionRuns = reply.sessionRuns;
-    this.lastFailedOutcomes = reply.outcomes.filter((outcome) => !outcome.ok).length;
+    report.sessionRuns = reply.sessionRuns;
+    this.metrics.recordBatch(requests.length, reply.outcomes.filter((outcome) => !outcome.ok).length);
     return reply.outcomes;
   }
 
   private recordBatch(report: BatchReport<JobKind>, error: Error | undefined): void {
-    this.recentBatches.push({ ...report, sessionRuns: this.lastSessionRuns });
+    this.recentBatches.push(report);
     if (this.recentBatches.length > 100) this.recentBatches.shift();
     if (error !== undefined) {
       this.logger.error({ workerId: this.id, kind: report.kind, size: report.size, jobIds: report.jobIds.slice(0, 10), err: error.message }, "Batch failed");
       return;
     }
-    this.metrics.recordBatch(report.size, this.lastFailedOutcomes);
     this.logger.debug({ workerId: this.id, kind: report.kind, size: report.size, jobs: report.jobIds.length, durationMs: Math.round(report.durationMs) }, "Batch done");
   }
 

@@ -73,7 +73,7 @@ export async function runModelFetch(args: string[], io: CliIo): Promise<number> 
   );
 
   const commit = result.commit === null ? "" : ` at commit ${result.commit}`;
-  io.stderr.write(`Model ready: ${result.files.length} files from ${result.repo}${commit}. Load it with --model-dir ${result.modelDir}\n`);
+  io.stderr.write(`Model ready: ${result.files.length} files from ${result.repo}${commit}. Use it with \`maskfill fill --model ${result.modelDir}\` or MASKFILL_MODEL_DIR=${result.modelDir}\n`);
   io.stdout.write(`${result.modelDir}\n`);
   return 0;
 }
