@@ -50,7 +50,8 @@ export class CsvRecordAssembler {
     }
 
     if (line.problem?.code === "line_too_long") {
-      // The line's bytes were dropped, so its quotes are unknown: end the record here.
+      // NOTE: the line's bytes were dropped, so its quotes are unknown. The record ends here, and a
+      // quoted field that really spanned past this line makes the following lines parse as records.
       this.#fail({ code: "line_too_long", message: line.problem.message });
       this.#inQuotes = false;
       return this.#finish(line.lineNumber);

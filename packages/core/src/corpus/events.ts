@@ -18,7 +18,7 @@ export interface CorpusErrorEvent {
   lineNumber: number;
   /** Stable machine-readable code, one of CORPUS_ERROR_CODES. */
   code: CorpusErrorCode;
-  /** Sentence that names the line and the value and tells how to fix it. */
+  /** Sentence that names the line and the value, with the fix. */
   message: string;
 }
 

@@ -36,7 +36,10 @@ export const CorpusLimits = z.object({
   maxRows: positiveInteger("maxRows", DEFAULT_CORPUS_LIMITS.maxRows),
   /** Max columns of a CSV record. */
   maxColumns: positiveInteger("maxColumns", DEFAULT_CORPUS_LIMITS.maxColumns),
-  /** Max row errors reported. The parse stops with a "too_many_errors" error at the next one. */
+  /**
+   * Max row errors before the parse gives up on a file that has no more rows than errors. It then
+   * stops with a "too_many_errors" error. A file with more rows than errors is parsed to the end.
+   */
   maxErrors: positiveInteger("maxErrors", DEFAULT_CORPUS_LIMITS.maxErrors),
 });
 export type CorpusLimits = z.input<typeof CorpusLimits>;

@@ -76,13 +76,14 @@ export async function* runCorpusParse(
       summary.rows += 1;
       yield event;
     } else {
-      if (summary.errors >= maxErrors) {
+      // Only a file that is mostly errors stops: a large corpus with a few percent of bad lines goes on.
+      if (summary.errors >= maxErrors && summary.errors >= summary.rows) {
         summary.stoppedBy = "max_errors";
         yield countError({
           type: "error",
           lineNumber: event.lineNumber,
           code: "too_many_errors",
-          message: `Line ${event.lineNumber} contains error ${maxErrors + 1}, more than limits.maxErrors (${maxErrors}), so parsing stopped here; check that the file format and options are right.`,
+          message: `Line ${event.lineNumber} contains error ${summary.errors + 1}: more than limits.maxErrors (${maxErrors}) errors and fewer rows than errors, so parsing stopped here; check that the file format and options are right.`,
         });
         break;
       }

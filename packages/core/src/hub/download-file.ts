@@ -24,7 +24,7 @@ export interface DownloadFileOptions extends RetryPolicy {
   onProgress?: (progress: DownloadProgress) => void;
 }
 
-/** How a file came to be on disk. */
+/** Way a file came to be on disk: a full download, a resumed one, or a kept local copy. */
 export type DownloadOutcome = "downloaded" | "resumed" | "already_present";
 
 async function sizeOf(path: string): Promise<number | null> {
@@ -48,7 +48,7 @@ function newHash(file: RemoteFile): Hash | null {
   return file.checksum === null ? null : createChecksumHash(file.checksum.algorithm, file.size);
 }
 
-/** Whether `path` already holds exactly the remote file (same size, and same checksum when known). */
+/** Checks whether `path` already contains the remote file: same size, and same checksum when known. */
 async function isPresent(path: string, file: RemoteFile): Promise<boolean> {
   if ((await sizeOf(path)) !== file.size) {
     return false;
@@ -99,7 +99,7 @@ async function transfer(http: HubHttp, file: RemoteFile, partPath: string, optio
       await response.body?.cancel();
       await rm(partPath, { force: true });
       throw new HubRequestError(
-        `GET ${file.url} answered the range request for bytes ${offset}- with Content-Range ${JSON.stringify(contentRange)}; the partial file was deleted, so the next attempt starts over.`,
+        `GET ${file.url} returned Content-Range ${JSON.stringify(contentRange)} for the range request bytes=${offset}-; the partial file was deleted, so the next attempt starts over.`,
         206,
         true,
       );
@@ -161,7 +161,7 @@ async function transfer(http: HubHttp, file: RemoteFile, partPath: string, optio
 /**
  * Downloads one repository file to `destination` through `<destination>.part`, resuming a partial
  * file and retrying retryable failures. The file is renamed into place only after its size and
- * checksum match what the Hub reported; on a mismatch the partial file is deleted and
+ * checksum match what the Hub reported. On a mismatch the partial file is deleted and
  * HubIntegrityError explains the difference. A matching file already at `destination` is kept.
  */
 export async function downloadFile(

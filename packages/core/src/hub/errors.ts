@@ -1,6 +1,6 @@
 /**
- * Raised when the Hub answers with an unexpected HTTP status or the connection fails. A retry
- * can help for network errors, 429 and 5xx answers (`retryable` is true), not for other 4xx.
+ * Raised when the Hub returns an unexpected HTTP status or the connection fails. A retry can
+ * help for network errors, 429 and 5xx responses (`retryable` is true), not for other 4xx.
  */
 export class HubRequestError extends Error {
   override readonly name = "HubRequestError";
@@ -35,7 +35,7 @@ export class HubNotFoundError extends Error {
 
   constructor(
     message: string,
-    /** What is missing: the whole repository (X-Error-Code RepoNotFound) or one file. */
+    /** Missing part: the repository or revision (X-Error-Code RepoNotFound or RevisionNotFound), or one file. */
     readonly missing: "repo" | "file",
   ) {
     super(message);

@@ -30,7 +30,7 @@ export interface FetchModelHooks {
   logger?: Logger;
 }
 
-/** What `fetchModel` put on disk. */
+/** Summary of a finished fetch: source, commit, directory and one entry per file. */
 export interface FetchModelResult {
   repo: string;
   revision: string;
@@ -47,7 +47,7 @@ function noOnnxMessage(repo: string, revision: string, variant: string, tried: s
   return [
     `${repo} at revision "${revision}" has no ONNX export for variant "${variant}": tried ${tried.join(" and ")}.`,
     `Export it yourself with \`optimum-cli export onnx --model ${repo} --task fill-mask DIR\` and pass DIR as the model directory,`,
-    `or fetch a repository that holds an ONNX export (for example a transformers.js repository such as Xenova/roberta-large) with --repo.`,
+    `or fetch a repository that contains an ONNX export (for example a transformers.js repository such as Xenova/roberta-large) with --repo.`,
   ].join(" ");
 }
 

@@ -124,8 +124,8 @@ export class HubHttp {
     }
     if (status === 404) {
       if (errorCode === "RepoNotFound" || errorCode === "RevisionNotFound") {
-        const what = errorCode === "RepoNotFound" ? "the repository does not exist" : "the revision does not exist";
-        return new HubNotFoundError(`${url} returned HTTP 404: ${what}; check the repository id and --revision.`, "repo");
+        const missing = errorCode === "RepoNotFound" ? "the repository does not exist" : "the revision does not exist";
+        return new HubNotFoundError(`${url} returned HTTP 404: ${missing}; check the repository id and --revision.`, "repo");
       }
       return new HubNotFoundError(`${url} returned HTTP 404: the file does not exist at this revision.`, "file");
     }

@@ -9,7 +9,7 @@ export interface RemoteFile {
   /** Resolve URL the file is downloaded from. */
   url: string;
   size: number;
-  /** Null when the ETag holds no known checksum; then only the size is checked. */
+  /** Checksum from the ETag, or null when the ETag contains none, so only the size is checked. */
   checksum: ExpectedChecksum | null;
   /** Commit the revision resolved to (X-Repo-Commit), or null when the Hub did not send it. */
   commit: string | null;
@@ -24,9 +24,9 @@ export function resolveUrl(endpoint: string, repo: string, revision: string, pat
 }
 
 /**
- * Reads the size and checksum of a file with HEAD. LFS files answer with a redirect whose
- * X-Linked-Size and X-Linked-Etag describe the file; other files answer 200 with Content-Length
- * and ETag. Returns null when the file is missing, and throws when the repository or revision is
+ * Reads the size and checksum of a file with HEAD. For an LFS file the Hub returns a redirect whose
+ * X-Linked-Size and X-Linked-Etag describe the file. For other files it returns 200 with
+ * Content-Length and ETag. Returns null when the file is missing, and throws when the repository or revision is
  * missing or the request fails.
  */
 export async function headRemoteFile(http: HubHttp, url: string, path: string): Promise<RemoteFile | null> {
@@ -40,6 +40,8 @@ export async function headRemoteFile(http: HubHttp, url: string, path: string): 
     throw error;
   }
 
+  // NOTE: these header rules follow the Hub as huggingface_hub reads it; the tests check them against
+  // a local fake Hub only, so a change in the live Hub's headers shows up only in real use.
   const headers = response.headers;
   const sizeHeader = headers.get("x-linked-size") ?? headers.get("content-length");
   const size = sizeHeader === null ? Number.NaN : Number(sizeHeader);

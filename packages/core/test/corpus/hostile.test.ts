@@ -200,5 +200,21 @@ describe("row and error limits", () => {
     ]);
     expect(summaryOf(events).stoppedBy).toBe("max_errors");
     expect(summaryOf(events).errors).toBe(3);
+    expect(messageAt(events, 4)).toBe(
+      "Line 4 contains error 3: more than limits.maxErrors (2) errors and fewer rows than errors, so parsing stopped here; check that the file format and options are right.",
+    );
+  });
+
+  it("keeps going while rows outnumber errors", async () => {
+    const lines = Array.from({ length: 30 }, (_, index) => (index % 3 === 0 ? "bad  line" : `Row ${index}.`));
+    const events = await collect(lines.join("\n"), { format: "txt", limits: { maxErrors: 2 } });
+    expect(summaryOf(events)).toEqual({
+      rows: 20,
+      blankLines: 0,
+      errors: 10,
+      errorCounts: { control_character: 10 },
+      lastLineNumber: 30,
+      stoppedBy: null,
+    });
   });
 });

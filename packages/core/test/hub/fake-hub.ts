@@ -25,7 +25,7 @@ export interface FakeHub {
   requests: RecordedRequest[];
   /** Makes the next `times` GETs of `path` send `bytes` bytes and then drop the connection. */
   interrupt(path: string, bytes: number, times: number): void;
-  /** Answers the next `times` requests of any kind with `status`. */
+  /** Responds to the next `times` requests of any kind with `status`. */
   failNext(status: number, times: number): void;
   close(): Promise<void>;
 }

@@ -330,7 +330,7 @@ describe("fetchModel missing files", () => {
     expect(error).toBeInstanceOf(OnnxExportNotFoundError);
     expect((error as OnnxExportNotFoundError).triedPaths).toEqual(["onnx/model.onnx", "model.onnx"]);
     expect((error as Error).message).toBe(
-      'FacebookAI/roberta-large at revision "main" has no ONNX export for variant "fp32": tried onnx/model.onnx and model.onnx. Export it yourself with `optimum-cli export onnx --model FacebookAI/roberta-large --task fill-mask DIR` and pass DIR as the model directory, or fetch a repository that holds an ONNX export (for example a transformers.js repository such as Xenova/roberta-large) with --repo.',
+      'FacebookAI/roberta-large at revision "main" has no ONNX export for variant "fp32": tried onnx/model.onnx and model.onnx. Export it yourself with `optimum-cli export onnx --model FacebookAI/roberta-large --task fill-mask DIR` and pass DIR as the model directory, or fetch a repository that contains an ONNX export (for example a transformers.js repository such as Xenova/roberta-large) with --repo.',
     );
     expect(await readdir(workDir)).toEqual([]);
   });
