@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { z } from "zod";
+import { formatBytes } from "../lib/format.ts";
 import { ApiError } from "./http/api-error.ts";
 
 /** Sidecar metadata stored next to an uploaded file. */
@@ -21,10 +22,6 @@ export function uploadPath(dir: string, id: string): string {
   return join(resolve(dir), id);
 }
 
-/** Formats a byte limit for messages, e.g. "200 MB". */
-function describeLimit(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.floor(bytes / 1024 / 1024)} MB` : `${bytes} B`;
-}
 
 /**
  * Streams a request body to `<dir>/<uuid>` and returns the new upload's id and size. The body is
@@ -45,7 +42,7 @@ export async function saveUpload(body: ReadableStream<Uint8Array> | null, fileNa
         for await (const chunk of source) {
           size += chunk.byteLength;
           if (size > maxBytes) {
-            throw new ApiError(413, "upload_too_large", "errors.uploadTooLarge", { limit: describeLimit(maxBytes) }, { field: "body", retryable: false });
+            throw new ApiError(413, "upload_too_large", "errors.uploadTooLarge", { limit: formatBytes(maxBytes, "en") }, { field: "body", retryable: false });
           }
           yield chunk;
         }

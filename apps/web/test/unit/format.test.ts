@@ -28,9 +28,10 @@ describe("format helpers", () => {
 });
 
 describe("fillMasks", () => {
-  it("fills masks left to right and merges the token's leading space", () => {
+  it("fills masks left to right like the tokenizer", () => {
     expect(fillMasks("The capital of France is <mask>.", [" Paris"])).toBe("The capital of France is Paris.");
-    expect(fillMasks("<mask> likes <mask>", ["He", " tea"])).toBe("He likes tea");
+    expect(fillMasks("The weather is <mask> today.", ["im"])).toBe("The weather isim today.");
+    expect(fillMasks("<mask> likes <mask>", [" He", " tea"])).toBe("He likes tea");
     expect(fillMasks("a<mask>b", ["X"])).toBe("aXb");
   });
 

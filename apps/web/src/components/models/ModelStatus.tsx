@@ -20,7 +20,7 @@ export function ModelStatus({ compact }: { compact: boolean }) {
   return (
     <section className="panel" data-testid="model-status">
       <div className="row">
-        <h2>{compact ? t("models.compactTitle") : t("models.title")}</h2>
+        <h2>{compact ? t("models.compactTitle") : t("models.workersTitle")}</h2>
         <span className="spacer" />
         {compact && <Link href="/models">{t("models.details")}</Link>}
       </div>

@@ -31,7 +31,7 @@ export function WorkerTable({ workers, compact }: { workers: WorkerView[]; compa
             <tr key={worker.id} data-testid="worker-row">
               {!compact && <td className="mono">{worker.id}</td>}
               <td>
-                <div>{worker.model?.name ?? none}</div>
+                <div data-testid="worker-model">{worker.model?.name ?? none}</div>
                 {!compact && worker.model && <div className="hint mono">{worker.model.modelDir} ({worker.model.variant})</div>}
               </td>
               {!compact && <td className="num">{worker.model ? formatCompact(worker.model.parameterCount, locale) : none}</td>}

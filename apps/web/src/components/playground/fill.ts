@@ -1,8 +1,10 @@
 import { MASK_TOKEN } from "../../lib/schemas.ts";
 
 /**
- * Fills every `<mask>` of `text` with the given tokens, left to right. A byte-level token carries
- * its own leading space (" Paris"), so that space is dropped when the mask already follows whitespace.
+ * Fills every `<mask>` of `text` with the given decoded tokens, left to right, the way the
+ * tokenizer reads the text: RoBERTa's `<mask>` absorbs the whitespace before it (lstrip), and a
+ * byte-level token carries its own leading space (" Paris"), so "is <mask>" becomes "is Paris"
+ * for " Paris" but "isim" for "im". This matches the engine's `sequence` for a single mask.
  */
 export function fillMasks(text: string, tokens: string[]): string {
   const parts = text.split(MASK_TOKEN);
@@ -12,7 +14,8 @@ export function fillMasks(text: string, tokens: string[]): string {
     if (token === undefined) {
       output += MASK_TOKEN;
     } else {
-      output += /\s$/.test(output) || output === "" ? token.trimStart() : token;
+      output = output.replace(/\s+$/, "");
+      output += output === "" ? token.trimStart() : token;
     }
     output += parts[index] ?? "";
   }

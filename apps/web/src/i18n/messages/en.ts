@@ -89,6 +89,7 @@ export const en = {
     loadButton: "Load model",
     loadSent: "Request sent to {count} worker(s). Their state updates below.",
     compactTitle: "Model status",
+    workersTitle: "Workers",
     readyCount: "{ready} of {total} worker(s) ready",
     details: "Details",
   },

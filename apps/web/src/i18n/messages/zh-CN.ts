@@ -88,6 +88,7 @@ export const zhCN: Messages = {
     loadButton: "加载模型",
     loadSent: "已向 {count} 个工作进程发送请求，状态会在下方更新。",
     compactTitle: "模型状态",
+    workersTitle: "工作进程",
     readyCount: "{total} 个工作进程中 {ready} 个就绪",
     details: "详情",
   },

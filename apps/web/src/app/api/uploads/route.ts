@@ -4,6 +4,7 @@ import { json, route } from "../../../server/http/route.ts";
 import { saveUpload } from "../../../server/uploads.ts";
 import { logger } from "../../../server/logger.ts";
 import { webEnv } from "../../../env.ts";
+import { formatBytes } from "../../../lib/format.ts";
 import { CORPUS_FORMATS, uploadNameSchema } from "../../../lib/schemas.ts";
 import type { UploadView } from "../../../lib/api-types.ts";
 
@@ -19,7 +20,7 @@ export const POST = route(async (request) => {
   const env = webEnv();
   const declared = Number(request.headers.get("content-length") ?? "");
   if (Number.isFinite(declared) && declared > env.uploadMaxBytes) {
-    throw new ApiError(413, "upload_too_large", "errors.uploadTooLarge", { limit: `${Math.floor(env.uploadMaxBytes / 1024 / 1024)} MB` }, { field: "body", retryable: false });
+    throw new ApiError(413, "upload_too_large", "errors.uploadTooLarge", { limit: formatBytes(env.uploadMaxBytes, "en") }, { field: "body", retryable: false });
   }
   const { id, size } = await saveUpload(request.body, name, env.uploadDir, env.uploadMaxBytes);
   const format = CORPUS_FORMATS.find((candidate) => name.toLowerCase().endsWith(`.${candidate}`)) ?? "txt";

@@ -1,13 +1,13 @@
 import { json, route } from "../../../../server/http/route.ts";
 import { findJob } from "../../../../server/jobs.ts";
 import { services } from "../../../../server/services.ts";
-import { jobIdSchema } from "../../../../lib/schemas.ts";
+import { jobParamsSchema } from "../../../../lib/schemas.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** GET /api/jobs/:id: one job's status, counts, throughput and ETA. */
 export const GET = route(async (_request, context: { params: Promise<{ id: string }> }) => {
-  const id = jobIdSchema.parse((await context.params).id);
+  const id = jobParamsSchema.parse(await context.params).id;
   return json({ job: await findJob(services().prisma, id) });
 });

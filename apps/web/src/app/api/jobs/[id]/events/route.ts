@@ -3,14 +3,14 @@ import { snapshotStream } from "../../../../../server/http/sse.ts";
 import { findJob } from "../../../../../server/jobs.ts";
 import { services } from "../../../../../server/services.ts";
 import { logger } from "../../../../../server/logger.ts";
-import { jobIdSchema } from "../../../../../lib/schemas.ts";
+import { jobParamsSchema } from "../../../../../lib/schemas.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** GET /api/jobs/:id/events: server-sent `snapshot` events of one job whenever it changes (checked every second). */
 export const GET = route(async (request, context: { params: Promise<{ id: string }> }) => {
-  const id = jobIdSchema.parse((await context.params).id);
+  const id = jobParamsSchema.parse(await context.params).id;
   const { prisma } = services();
   const first = await findJob(prisma, id);
   let sentFirst = false;

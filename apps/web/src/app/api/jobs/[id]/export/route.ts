@@ -3,7 +3,7 @@ import { route } from "../../../../../server/http/route.ts";
 import { findJob } from "../../../../../server/jobs.ts";
 import { exportStream } from "../../../../../server/export/stream.ts";
 import { services } from "../../../../../server/services.ts";
-import { exportQuerySchema, jobIdSchema } from "../../../../../lib/schemas.ts";
+import { exportQuerySchema, jobParamsSchema } from "../../../../../lib/schemas.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
  * results) as a download. CSV has one record per prediction; JSONL one object per row.
  */
 export const GET = route(async (request, context: { params: Promise<{ id: string }> }) => {
-  const id = jobIdSchema.parse((await context.params).id);
+  const id = jobParamsSchema.parse(await context.params).id;
   const { format, ...filters } = readQuery(request, exportQuerySchema);
   const { prisma } = services();
   await findJob(prisma, id);

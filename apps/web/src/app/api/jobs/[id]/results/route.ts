@@ -3,7 +3,7 @@ import { json, route } from "../../../../../server/http/route.ts";
 import { findJob } from "../../../../../server/jobs.ts";
 import { readResultPage } from "../../../../../server/results.ts";
 import { services } from "../../../../../server/services.ts";
-import { jobIdSchema, resultQuerySchema } from "../../../../../lib/schemas.ts";
+import { jobParamsSchema, resultQuerySchema } from "../../../../../lib/schemas.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
  * contains), `status`, `token` (top prediction of any mask); `sort` line, score_desc or score_asc.
  */
 export const GET = route(async (request, context: { params: Promise<{ id: string }> }) => {
-  const id = jobIdSchema.parse((await context.params).id);
+  const id = jobParamsSchema.parse(await context.params).id;
   const query = readQuery(request, resultQuerySchema);
   const { prisma } = services();
   await findJob(prisma, id);

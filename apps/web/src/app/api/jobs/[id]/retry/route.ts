@@ -3,14 +3,14 @@ import { classifyProducerError } from "../../../../../server/http/producer-error
 import { findJob } from "../../../../../server/jobs.ts";
 import { services } from "../../../../../server/services.ts";
 import { logger } from "../../../../../server/logger.ts";
-import { jobIdSchema } from "../../../../../lib/schemas.ts";
+import { jobParamsSchema } from "../../../../../lib/schemas.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** POST /api/jobs/:id/retry: queues a finished job's failed items again; returns how many. */
 export const POST = route(async (_request, context: { params: Promise<{ id: string }> }) => {
-  const id = jobIdSchema.parse((await context.params).id);
+  const id = jobParamsSchema.parse(await context.params).id;
   const { producer, prisma } = services();
   await findJob(prisma, id);
   let retried;

@@ -5,7 +5,7 @@ import { json, route } from "../../../../../server/http/route.ts";
 import { readUploadMeta, uploadPath } from "../../../../../server/uploads.ts";
 import { toCorpusOptions } from "../../../../../server/corpus-options.ts";
 import { webEnv } from "../../../../../env.ts";
-import { previewQuerySchema, uploadIdSchema } from "../../../../../lib/schemas.ts";
+import { previewQuerySchema, uploadParamsSchema } from "../../../../../lib/schemas.ts";
 import type { PreviewView } from "../../../../../lib/api-types.ts";
 
 export const runtime = "nodejs";
@@ -16,7 +16,7 @@ export const dynamic = "force-dynamic";
  * the given settings, plus the CSV header or JSONL keys for the column or field picker.
  */
 export const GET = route(async (request, context: { params: Promise<{ id: string }> }) => {
-  const id = uploadIdSchema.parse((await context.params).id);
+  const id = uploadParamsSchema.parse(await context.params).id;
   const query = readQuery(request, previewQuerySchema);
   const env = webEnv();
   const meta = await readUploadMeta(env.uploadDir, id);

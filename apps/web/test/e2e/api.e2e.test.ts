@@ -1,0 +1,249 @@
+import { readdir } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiErrorBody, JobView, Page, PredictResponse, ResultRowView, UploadView, WorkersResponse } from "../../src/lib/api-types.ts";
+import { buildWebApp, startStack, waitFor, type Stack } from "./stack.ts";
+
+// The HTTP API against the real stack: Next.js production server, Redis, Postgres and a worker
+// running the tiny random model. The tests run in order and share one stack.
+
+let stack: Stack;
+
+interface HealthBody {
+  status: string;
+  checks: { redis: { ok: boolean }; postgres: { ok: boolean }; worker: { ok: boolean; ready: number; total: number } };
+}
+
+beforeAll(async () => {
+  await buildWebApp();
+  stack = await startStack({ MASKFILL_UPLOAD_MAX_BYTES: "64kb" });
+}, 300_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+type ErrorBody = ApiErrorBody["error"];
+
+/** Sends a request to the stack and parses its JSON body as `T` (the test asserts the shape). */
+async function call<T = ApiErrorBody>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${stack.baseUrl}${path}`, init);
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** Sends a request that must fail and returns its status and error object. */
+async function callError(path: string, init: RequestInit = {}): Promise<{ status: number; error: ErrorBody }> {
+  const response = await call<ApiErrorBody>(path, init);
+  return { status: response.status, error: response.body.error };
+}
+
+async function upload(name: string, content: string): Promise<string> {
+  const response = await call<UploadView>(`/api/uploads?name=${encodeURIComponent(name)}`, { method: "POST", body: content });
+  expect(response.status).toBe(201);
+  return response.body.uploadId;
+}
+
+/** Submits a corpus job from text and waits until it finishes; returns the job id. */
+async function runCorpus(name: string, content: string, format: "txt" | "csv" | "jsonl", topK = 3): Promise<string> {
+  const uploadId = await upload(name, content);
+  const created = await call<{ job: JobView }>("/api/jobs", { method: "POST", body: JSON.stringify({ uploadId, topK, corpus: { format } }) });
+  expect(created.status).toBe(201);
+  const jobId = created.body.job.id;
+  await waitFor(async () => {
+    const { body } = await call<{ job: JobView }>(`/api/jobs/${jobId}`);
+    return body.job.status === "completed" ? true : undefined;
+  }, 60_000, `job ${jobId} to complete`);
+  return jobId;
+}
+
+describe("API without a worker", () => {
+  it("predict returns 503 no_worker", async () => {
+    const response = await callError("/api/predict", { method: "POST", body: JSON.stringify({ text: "A <mask> day." }) });
+    expect(response.status).toBe(503);
+    expect(response.error.code).toBe("no_worker");
+    expect(response.error.retryable).toBe(true);
+    expect(response.error.message).toContain("npm run worker");
+  });
+
+  it("health reports the missing worker", async () => {
+    const response = await call<HealthBody>("/api/health");
+    expect(response.status).toBe(503);
+    expect(response.body.checks.redis.ok).toBe(true);
+    expect(response.body.checks.postgres.ok).toBe(true);
+    expect(response.body.checks.worker).toMatchObject({ ok: false, ready: 0, total: 0 });
+  });
+
+  it("workers list is empty", async () => {
+    expect((await call<WorkersResponse>("/api/workers")).body).toEqual({ workers: [] });
+  });
+});
+
+describe("API with a worker", () => {
+  beforeAll(async () => {
+    await stack.startWorker();
+  }, 120_000);
+
+  it("health is ok", async () => {
+    const response = await call<HealthBody>("/api/health");
+    expect(response.status).toBe(200);
+    expect(response.body.checks.worker).toMatchObject({ ok: true, ready: 1, total: 1 });
+  });
+
+  it("predict fills [MASK] and stores the job", async () => {
+    const response = await call<PredictResponse>("/api/predict", { method: "POST", body: JSON.stringify({ text: "The sky is [MASK] today.", topK: 4 }) });
+    expect(response.status).toBe(200);
+    expect(response.body.result.text).toBe("The sky is <mask> today.");
+    expect(response.body.result.masks).toHaveLength(1);
+    const predictions = response.body.result.masks[0] ?? [];
+    expect(predictions).toHaveLength(4);
+    const probabilities = predictions.map((prediction) => prediction.probability);
+    expect([...probabilities].sort((a, b) => b - a)).toEqual(probabilities);
+    const job = await call<{ job: JobView }>(`/api/jobs/${response.body.jobId}`);
+    expect(job.body.job).toMatchObject({ source: "sentence", status: "completed", total: 1, done: 1, failed: 0 });
+    const results = await call<Page<ResultRowView>>(`/api/jobs/${response.body.jobId}/results`);
+    expect(results.body.rows[0]?.masks).toEqual(response.body.result.masks);
+  });
+
+  it("predict validates every field", async () => {
+    const cases: [unknown, string, string][] = [
+      [{ text: "no mask here" }, "text", "The sentence has no <mask>. Insert one with the button or type [MASK]."],
+      [{ text: "a <mask>", topK: 0 }, "topK", "topK must be at least 1."],
+      [{ text: "a <mask>", topK: 51 }, "topK", "topK must be at most 50."],
+      [{ text: `${"x".repeat(2001)} <mask>` }, "text", "text must have at most 2000 characters."],
+      [{ topK: 3 }, "text", "text is missing."],
+      [{ text: "a <mask>", targets: [""] }, "targets.0", "targets.0 must not be empty."],
+    ];
+    for (const [body, field, message] of cases) {
+      const response = await callError("/api/predict", { method: "POST", body: JSON.stringify(body) });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.error).toEqual({ code: "invalid_request", field, message, retryable: false });
+    }
+  });
+
+  it("errors follow Accept-Language", async () => {
+    const response = await callError("/api/predict", { method: "POST", headers: { "accept-language": "zh-CN,zh;q=0.9" }, body: JSON.stringify({ text: "a <mask>", topK: 99 }) });
+    expect(response.error.message).toBe("topK 不能大于 50。");
+  });
+
+  it("rejects invalid and oversized JSON bodies", async () => {
+    const invalid = await callError("/api/predict", { method: "POST", body: "{not json" });
+    expect(invalid.status).toBe(400);
+    expect(invalid.error.code).toBe("invalid_json");
+    const huge = await callError("/api/predict", { method: "POST", body: JSON.stringify({ text: "x".repeat(70_000) }) });
+    expect(huge.status).toBe(413);
+    expect(huge.error.code).toBe("body_too_large");
+  });
+
+  it("rejects uploads over the limit and keeps no file", async () => {
+    const declared = await callError("/api/uploads?name=big.txt", { method: "POST", body: "a <mask>\n".repeat(8_000) });
+    expect(declared.status).toBe(413);
+    expect(declared.error.message).toContain("64 KB");
+    // A streamed body has no Content-Length, so the limit is enforced while writing.
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let index = 0; index < 10; index += 1) controller.enqueue(new TextEncoder().encode("b <mask>\n".repeat(1000)));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${stack.baseUrl}/api/uploads?name=big.txt`, { method: "POST", body: chunks, duplex: "half" } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await readdir(stack.uploadDir)).toEqual([]);
+  });
+
+  it("rejects bad file names and empty uploads", async () => {
+    const badName = await callError("/api/uploads?name=corpus.xlsx", { method: "POST", body: "x" });
+    expect(badName.status).toBe(400);
+    expect(badName.error).toMatchObject({ field: "name", message: "name: use a .txt, .jsonl or .csv file." });
+    const empty = await callError("/api/uploads?name=empty.txt", { method: "POST", body: "" });
+    expect(empty.status).toBe(400);
+    expect(empty.error.code).toBe("empty_upload");
+  });
+
+  it("reports unknown and malformed ids", async () => {
+    const unknown = await callError("/api/jobs/00000000-0000-4000-8000-000000000000");
+    expect(unknown.status).toBe(404);
+    expect(unknown.error.code).toBe("job_not_found");
+    const malformed = await callError("/api/jobs/not-a-uuid/results");
+    expect(malformed.status).toBe(400);
+    expect(malformed.error.field).toBe("id");
+    const missingUpload = await callError("/api/jobs", { method: "POST", body: JSON.stringify({ uploadId: "00000000-0000-4000-8000-000000000000", corpus: { format: "txt" } }) });
+    expect(missingUpload.status).toBe(404);
+    expect(missingUpload.error.code).toBe("upload_not_found");
+  });
+
+  it("pages results with keyset cursors", async () => {
+    const lines = Array.from({ length: 120 }, (_, index) => `Sentence ${index + 1} has a <mask> in it.`);
+    const jobId = await runCorpus("many.txt", `${lines.join("\n")}\n`, "txt");
+
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    const pageSizes: number[] = [];
+    do {
+      const query: string = cursor === null ? "limit=50" : `limit=50&cursor=${cursor}`;
+      const page = await call<Page<ResultRowView>>(`/api/jobs/${jobId}/results?${query}`);
+      pageSizes.push(page.body.rows.length);
+      seen.push(...page.body.rows.map((row) => row.lineNumber));
+      cursor = page.body.nextCursor;
+    } while (cursor !== null);
+    expect(pageSizes).toEqual([50, 50, 20]);
+    expect(seen).toEqual(Array.from({ length: 120 }, (_, index) => index + 1));
+
+    const scores: number[] = [];
+    cursor = null;
+    do {
+      const query: string = cursor === null ? "limit=50&sort=score_desc" : `limit=50&sort=score_desc&cursor=${cursor}`;
+      const page = await call<Page<ResultRowView>>(`/api/jobs/${jobId}/results?${query}`);
+      scores.push(...page.body.rows.map((row) => row.topProbability ?? -1));
+      cursor = page.body.nextCursor;
+    } while (cursor !== null);
+    expect(scores).toHaveLength(120);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+
+    const search = await call<Page<ResultRowView>>(`/api/jobs/${jobId}/results?q=${encodeURIComponent("Sentence 11 has")}`);
+    expect(search.body.rows.map((row) => row.lineNumber)).toEqual([11]);
+    const wildcard = await call<Page<ResultRowView>>(`/api/jobs/${jobId}/results?q=${encodeURIComponent("%")}`);
+    expect(wildcard.body.rows).toEqual([]);
+
+    const tampered = await callError(`/api/jobs/${jobId}/results?cursor=bm90LWpzb24`);
+    expect(tampered.status).toBe(400);
+    expect(tampered.error.field).toBe("cursor");
+  });
+
+  it("filters by predicted token", async () => {
+    const jobId = await runCorpus("tokens.txt", "One <mask> two.\nThree <mask> four.\n", "txt");
+    const all = await call<Page<ResultRowView>>(`/api/jobs/${jobId}/results`);
+    const top = all.body.rows[0]?.topToken ?? "";
+    expect(top).not.toBe("");
+    const filtered = await call<Page<ResultRowView>>(`/api/jobs/${jobId}/results?token=${encodeURIComponent(top.trim())}`);
+    const expected = all.body.rows.filter((row) => row.topToken === top).map((row) => row.lineNumber);
+    expect(filtered.body.rows.map((row) => row.lineNumber)).toEqual(expected);
+    const none = await call<Page<ResultRowView>>(`/api/jobs/${jobId}/results?token=zzzzzz`);
+    expect(none.body.rows).toEqual([]);
+  });
+
+  it("refuses to cancel a finished job", async () => {
+    const jobId = await runCorpus("done.txt", "A <mask>.\n", "txt");
+    const response = await callError(`/api/jobs/${jobId}/cancel`, { method: "POST" });
+    expect(response.status).toBe(409);
+    expect(response.error.code).toBe("job_finished");
+  });
+
+  it("exports JSONL with one object per row", async () => {
+    const jobId = await runCorpus("export.jsonl", '{"text":"Red <mask>."}\n{"other":1}\n{"text":"Blue <mask>."}\n', "jsonl", 2);
+    const response = await fetch(`${stack.baseUrl}/api/jobs/${jobId}/export?format=jsonl`);
+    expect(response.headers.get("content-type")).toContain("application/x-ndjson");
+    const rows = (await response.text()).trim().split("\n").map((line) => JSON.parse(line) as ResultRowView);
+    expect(rows.map((row) => [row.lineNumber, row.status])).toEqual([[1, "completed"], [2, "failed"], [3, "completed"]]);
+    expect(rows[0]?.masks[0]).toHaveLength(2);
+    expect(rows[1]?.error).toContain("text");
+  });
+
+  it("serves Prometheus metrics", async () => {
+    const response = await fetch(`${stack.baseUrl}/api/metrics`);
+    const text = await response.text();
+    expect(response.headers.get("content-type")).toContain("text/plain");
+    expect(text).toMatch(/^maskfill_jobs\{status="completed"\} \d+$/m);
+    expect(text).toMatch(/^maskfill_queue_jobs\{queue="corpus",state="waiting"\} 0$/m);
+    expect(text).toMatch(/^maskfill_workers\{status="ready"\} 1$/m);
+    expect(text).toMatch(/^maskfill_worker_sentences_total\{worker="[^"]+"\} [1-9]\d*$/m);
+  });
+});
