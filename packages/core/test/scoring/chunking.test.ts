@@ -19,6 +19,20 @@ function maxDifference(left: ScoreResult[], right: ScoreResult[]): number {
   return max;
 }
 
+/** Wraps the engine's real runner so that each run call's inputs are recorded in `calls`. */
+function recordingModel(engine: Engine, calls: LogitsRequest[][]): ScoringModel {
+  return {
+    tokenizer: engine.tokenizer,
+    maxSequenceLength: engine.info.maxSequenceLength,
+    runner: {
+      run(inputs: readonly LogitsRequest[], visit: LogitsVisitor) {
+        calls.push([...inputs]);
+        return engine.runner.run(inputs, visit);
+      },
+    },
+  };
+}
+
 describe("scoring chunks and batches", () => {
   let engine: Engine;
   let requests: ScoreRequest[];
@@ -42,22 +56,13 @@ describe("scoring chunks and batches", () => {
   });
 
   it("keeps each chunk within its token bound", async () => {
-    const runCalls: number[] = [];
-    const countingModel: ScoringModel = {
-      tokenizer: engine.tokenizer,
-      maxSequenceLength: engine.info.maxSequenceLength,
-      runner: {
-        run(inputs: readonly LogitsRequest[], visit: LogitsVisitor) {
-          runCalls.push(inputs.reduce((sum, input) => sum + input.inputIds.length, 0));
-          return engine.runner.run(inputs, visit);
-        },
-      },
-    };
-    const results = (await scoreTexts(countingModel, requests, { chunkTokens: 500 })).map(scored);
+    const runCalls: LogitsRequest[][] = [];
+    const results = (await scoreTexts(recordingModel(engine, runCalls), requests, { chunkTokens: 500 })).map(scored);
     const copies = results.reduce((sum, result) => sum + result.tokenCount * (result.tokenCount + 2), 0);
-    expect(runCalls.reduce((sum, tokens) => sum + tokens, 0)).toBe(copies);
-    expect(runCalls.length).toBeGreaterThan(10);
-    for (const tokens of runCalls) {
+    const tokensPerCall = runCalls.map((inputs) => inputs.reduce((sum, input) => sum + input.inputIds.length, 0));
+    expect(tokensPerCall.reduce((sum, tokens) => sum + tokens, 0)).toBe(copies);
+    expect(tokensPerCall.length).toBeGreaterThan(10);
+    for (const tokens of tokensPerCall) {
       expect(tokens).toBeLessThanOrEqual(500);
     }
   });
@@ -75,21 +80,11 @@ describe("scoring chunks and batches", () => {
 
   it("scores repeated texts once with equal results", async () => {
     const text = requests[0]!.text;
-    const runCalls: number[] = [];
-    const countingModel: ScoringModel = {
-      tokenizer: engine.tokenizer,
-      maxSequenceLength: engine.info.maxSequenceLength,
-      runner: {
-        run(inputs: readonly LogitsRequest[], visit: LogitsVisitor) {
-          runCalls.push(inputs.length);
-          return engine.runner.run(inputs, visit);
-        },
-      },
-    };
-    const outcomes = await scoreTexts(countingModel, [{ text }, { text, variant: "within_word_l2r" }, { text }]);
+    const runCalls: LogitsRequest[][] = [];
+    const outcomes = await scoreTexts(recordingModel(engine, runCalls), [{ text }, { text, variant: "within_word_l2r" }, { text }]);
     const [first, l2r, repeat] = outcomes.map(scored);
     expect(repeat).toEqual(first);
     expect(l2r!.variant).toBe("within_word_l2r");
-    expect(runCalls).toEqual([first!.tokenCount * 2]);
+    expect(runCalls.map((inputs) => inputs.length)).toEqual([first!.tokenCount * 2]);
   });
 });

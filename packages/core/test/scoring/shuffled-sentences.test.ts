@@ -5,7 +5,7 @@ import { Engine } from "../../src/engine/index.ts";
 import { BUNDLED_MINI_DIR, FIXTURES, shuffled } from "../engine/helpers.ts";
 import { scored } from "./helpers.ts";
 
-/** Shuffles the words of a sentence; tries the next seed while the order is unchanged. */
+/** Shuffles the words of a sentence, trying further seeds while the order stays unchanged. */
 function shuffleWords(sentence: string, seed: number): string {
   const words = sentence.split(/\s+/).filter((word) => word !== "");
   for (let attempt = 0; attempt < 10; attempt += 1) {
