@@ -1,4 +1,4 @@
-import { CorpusFileError } from "./errors.ts";
+import { CorpusFileError, CorpusOptionsError } from "./errors.ts";
 import type { CorpusErrorEvent, CorpusRowEvent } from "./events.ts";
 import type { CsvLayoutInfo } from "./observer.ts";
 import { resolveCorpusOptions, type CorpusFormat, type CorpusOptions } from "./options.ts";
@@ -33,7 +33,7 @@ export interface CorpusPreview {
 /**
  * Reads the first rows of a corpus and what the upload page needs to offer choices: CSV header
  * names (also when the requested column is missing) and JSONL keys. Stops reading the input once
- * `maxRows` rows or `maxLines` lines are read. Throws CorpusOptionsError for invalid options;
+ * `maxRows` rows or `maxLines` lines are read. Throws CorpusOptionsError for invalid options or limits;
  * file-level problems are returned in `fileError`.
  */
 export async function previewCorpus(
@@ -44,6 +44,12 @@ export async function previewCorpus(
   const resolved = resolveCorpusOptions(options);
   const maxRows = limits.maxRows ?? 20;
   const maxLines = limits.maxLines ?? 1_000;
+  if (!Number.isSafeInteger(maxRows) || maxRows < 1) {
+    throw new CorpusOptionsError(`Preview maxRows must be a positive integer, got ${maxRows}.`);
+  }
+  if (!Number.isSafeInteger(maxLines) || maxLines < 1) {
+    throw new CorpusOptionsError(`Preview maxLines must be a positive integer, got ${maxLines}.`);
+  }
   const fieldSet = new Set<string>();
   const preview: CorpusPreview = {
     format: resolved.format,

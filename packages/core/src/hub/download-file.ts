@@ -74,13 +74,14 @@ interface TransferResult {
  * so far stay in `partPath` for the next attempt.
  */
 async function transfer(http: HubHttp, file: RemoteFile, partPath: string, options: DownloadFileOptions): Promise<TransferResult> {
-  let offset = (await sizeOf(partPath)) ?? 0;
+  const partSize = await sizeOf(partPath);
+  let offset = partSize ?? 0;
   if (offset > file.size) {
     await rm(partPath, { force: true });
     offset = 0;
   }
   const hash = newHash(file);
-  if (offset === file.size) {
+  if (partSize !== null && offset === file.size) {
     if (hash !== null) {
       await hashFile(partPath, hash);
     }

@@ -25,6 +25,16 @@ describe.each(CHUNK_SIZES)("csv corpus in %i-byte chunks", (chunkSize) => {
     ]);
   });
 
+  it("keeps escaped quotes before a line break", async () => {
+    const content = 'id,text\n1,"He said ""hi""\nand left."\n2,"Ends with ""\n"" quote"\n3,Next.\n';
+    const events = await collect(content, { format: "csv" }, chunkSize);
+    expect(shapes(events)).toEqual([
+      { type: "row", lineNumber: 2, text: 'He said "hi"\nand left.' },
+      { type: "row", lineNumber: 4, text: 'Ends with "\n" quote' },
+      { type: "row", lineNumber: 6, text: "Next." },
+    ]);
+  });
+
   it("reports wrong column counts and continues", async () => {
     const content = "id,text,label\n1,Good.,a\n2,Too,many,columns\n3,Too few\n4,Good again.,b\n";
     const events = await collect(content, { format: "csv" }, chunkSize);

@@ -31,6 +31,17 @@ describe("binary input", () => {
     );
   });
 
+  it("allows up to 7 NUL bytes", async () => {
+    const seven = await collect("a\u0000b\u0000c\u0000d\u0000\ne\u0000f\u0000g\u0000\nClean.\n", { format: "txt" });
+    expect(shapes(seven)).toEqual([
+      { type: "error", lineNumber: 1, code: "control_character" },
+      { type: "error", lineNumber: 2, code: "control_character" },
+      { type: "row", lineNumber: 3, text: "Clean." },
+    ]);
+    const eight = collect("a\u0000b\u0000c\u0000d\u0000\ne\u0000f\u0000g\u0000h\u0000\nClean.\n", { format: "txt" });
+    await expect(eight).rejects.toThrow("The input is not a text file: its first 25 bytes contain 8 NUL bytes.");
+  });
+
   it("rejects UTF-16 text", async () => {
     const bytes = new Uint8Array([0xff, 0xfe, 0x48, 0x00, 0x69, 0x00, 0x0a, 0x00]);
     const run = collect(bytes, { format: "txt" });

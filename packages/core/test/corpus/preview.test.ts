@@ -53,6 +53,15 @@ describe("previewCorpus", () => {
     expect(result.complete).toBe(false);
   });
 
+  it("rejects a zero row limit", async () => {
+    await expect(preview("One.\n", { format: "txt" }, { maxRows: 0 })).rejects.toThrow(
+      "Preview maxRows must be a positive integer, got 0.",
+    );
+    await expect(preview("One.\n", { format: "txt" }, { maxLines: 1.5 })).rejects.toThrow(
+      "Preview maxLines must be a positive integer, got 1.5.",
+    );
+  });
+
   it("returns a binary file as fileError", async () => {
     const result = await preview(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), { format: "csv", fileName: "book.csv" });
     expect(result.fileError).toEqual({

@@ -132,6 +132,15 @@ describe("fetchModel download", () => {
     expect(await exists(join(workDir, "onnx"))).toBe(false);
   });
 
+  it("downloads an empty file", async () => {
+    const server = await start({
+      "Xenova/roberta-large": transformersJsRepo({ "special_tokens_map.json": { content: Buffer.alloc(0) } }),
+    });
+    const result = await fetchModel({ repo: "Xenova/roberta-large", variant: "quantized", endpoint: server.endpoint, modelDir: workDir });
+    expect(result.files.at(-1)).toEqual({ path: "special_tokens_map.json", size: 0, outcome: "downloaded", checked: "git-sha1" });
+    expect((await stat(join(workDir, "special_tokens_map.json"))).size).toBe(0);
+  });
+
   it("downloads external weight data", async () => {
     const data = pseudoRandomBytes(50_000, 3);
     const server = await start({
