@@ -3,7 +3,7 @@ import { BatcherClosedError, MicroBatcher, type BatchEntry, type BatchReport } f
 
 type Kind = "fill-mask" | "score";
 
-/** A batcher whose runner records each batch and echoes the request text, after `delayMs`. */
+/** Creates a batcher whose runner records each batch and echoes each request text after `delayMs`. */
 function recordingBatcher(options: { tokenBudget: number; maxWaitMs: number; maxInFlight?: number; delayMs?: number; fail?: (texts: string[]) => boolean }) {
   const batches: string[][] = [];
   const reports: BatchReport<Kind>[] = [];

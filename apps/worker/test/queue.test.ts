@@ -111,7 +111,8 @@ describe("queue round trip with one worker", () => {
       producer.submitSentence({ kind: "fill-mask", text: singleMask[1]!.text }, { timeoutMs: 20_000 }),
       producer.submitSentence({ kind: "fill-mask", text: singleMask[2]!.text }, { timeoutMs: 20_000 }),
     ]);
-    expect(first.ok && second.ok).toBe(true);
+    expect(first.ok).toBe(true);
+    expect(second.ok).toBe(true);
     const shared = worker.recentBatches.find((batch) => batch.jobIds.includes(first.jobId) && batch.jobIds.includes(second.jobId));
     expect(shared).toBeDefined();
     expect(shared!.sessionRuns).toBe(1);

@@ -1,5 +1,5 @@
 /**
- * Micro-batcher that merges inference requests from every job a worker holds into
+ * Micro-batcher that merges inference requests from every job the worker is processing into
  * length-grouped batches under a padded-token budget.
  *
  * Interactive requests (single sentences) always go into the next batch before any corpus
@@ -21,11 +21,11 @@ export interface BatchEntry<K extends string, Req> {
   enqueuedAt: number;
 }
 
-/** What one flushed batch contained, for metrics and tests. */
+/** Contents and timing of one flushed batch, for metrics and tests. */
 export interface BatchReport<K extends string> {
   kind: K;
   size: number;
-  /** Rows times the longest estimated length: the padded size the model sees. */
+  /** Rows times the longest estimated length, which is the padded size of the model input. */
   paddedTokens: number;
   jobIds: string[];
   interactive: number;
@@ -42,8 +42,8 @@ export interface MicroBatcherOptions<K extends string, Req, Res> {
   /** Milliseconds the oldest pending request may wait for the batch to fill. */
   maxWaitMs: number;
   /**
-   * Batches handed to `run` before the first of them finishes; default 2, so the runner gets
-   * its next batch while this thread handles the previous results.
+   * Maximum batches handed to `run` at the same time; default 2. With two, the runner already
+   * has its next batch while this thread handles the previous results.
    */
   maxInFlight?: number;
   /**
@@ -228,7 +228,7 @@ export class MicroBatcher<K extends string, Req, Res> {
     let low = sorted.indexOf(oldest);
     let high = low;
     add(oldest);
-    const taken = new Set<Pending<K, Req, Res>>([oldest]);
+    const chosen = new Set<Pending<K, Req, Res>>([oldest]);
     // Grow outwards from the oldest request, always taking the neighbour closer in length,
     // so the batch pads as little as possible.
     while (true) {
@@ -242,10 +242,10 @@ export class MicroBatcher<K extends string, Req, Res> {
       if (takeBelow) low -= 1;
       else high += 1;
       add(next);
-      taken.add(next);
+      chosen.add(next);
     }
     for (let i = this.bulk.length - 1; i >= 0; i -= 1) {
-      if (taken.has(this.bulk[i]!)) this.bulk.splice(i, 1);
+      if (chosen.has(this.bulk[i]!)) this.bulk.splice(i, 1);
     }
     return batch;
   }

@@ -1,7 +1,7 @@
 /**
- * Inference thread: owns the Engine so that onnxruntime's session.run, which runs synchronously
- * on the calling thread in onnxruntime-node 1.31, never blocks the main thread's event loop
- * (BullMQ lock renewal, Redis heartbeats, shutdown signals).
+ * Inference thread: runs the Engine off the main thread. In onnxruntime-node 1.31 session.run
+ * executes synchronously on the calling thread, so on the main thread it would delay BullMQ lock
+ * renewal, state publishing and signal handling for the length of each batch.
  */
 import { parentPort } from "node:worker_threads";
 import { Engine, defaultModelDir } from "@maskfill/core/engine";

@@ -1,5 +1,6 @@
 import { processIo, type CliIo } from "../model/cli-io.ts";
 import { runModelFetch } from "../model/fetch-command.ts";
+import { runModelPrepare } from "./model-prepare.ts";
 import type { CliCommand } from "./index.ts";
 
 /** A subcommand of `maskfill model`. */
@@ -11,6 +12,7 @@ interface ModelSubcommand {
 /** Subcommands of `maskfill model`; add further ones (such as `prepare`) here. */
 const subcommands: Record<string, ModelSubcommand> = {
   fetch: { summary: "Download an ONNX model from the Hugging Face Hub", run: runModelFetch },
+  prepare: { summary: "Rewrite the ONNX graph to compute the LM head only at masked positions", run: runModelPrepare },
 };
 
 function usage(): string {

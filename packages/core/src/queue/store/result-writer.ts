@@ -12,7 +12,7 @@ export type KindOutcomes =
   | { kind: "fill-mask"; outcomes: ItemOutcome<FillMaskResult>[] }
   | { kind: "score"; outcomes: ItemOutcome<ScoreResult>[] };
 
-/** What one write changed, and the job's state after it. */
+/** Changes made by one write, and the job's state after it. */
 export interface WriteSummary {
   /** Items whose status this write changed; 0 when an earlier attempt had already stored them. */
   changed: number;
@@ -123,7 +123,8 @@ async function finishIfDone(tx: Prisma.TransactionClient, jobId: string, model: 
         ELSE finished_at END,
       model_name = CASE WHEN model_name = '' THEN ${model.name} ELSE model_name END,
       model_variant = CASE WHEN model_variant = '' THEN ${model.variant} ELSE model_variant END,
-      started_at = COALESCE(started_at, now())
+      started_at = COALESCE(started_at, now()),
+      updated_at = now()
     WHERE id = ${jobId}::uuid
     RETURNING status::text AS status`;
   return rows[0]!.status;
