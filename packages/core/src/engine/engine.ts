@@ -145,7 +145,8 @@ export class Engine {
    */
   async score(requests: ScoreRequest[], options: ScoringOptions = {}): Promise<Outcome<ScoreResult>[]> {
     this.assertUsable();
-    return scoreTexts({ tokenizer: this.tokenizer, runner: this.runner, maxSequenceLength: this.info.maxSequenceLength }, requests, options);
+    const model = { tokenizer: this.tokenizer, runner: this.runner, preparedRunner: this.preparedRunner, maxSequenceLength: this.info.maxSequenceLength };
+    return scoreTexts(model, requests, options);
   }
 
   /** Releases the onnxruntime session; later calls throw EngineDisposedError. Safe to call twice. */

@@ -3,6 +3,7 @@ import { EngineOptionError } from "../engine/errors.ts";
 import { logSumExp } from "../engine/logits-math.ts";
 import type { MaskedTextTokenizer } from "../engine/masked-text-tokenizer.ts";
 import type { Outcome, ScoreRequest, ScoreResult, TokenScore } from "../engine/types.ts";
+import type { PreparedRequest, PreparedRunner } from "../prepare/prepared-runner.ts";
 import { DEFAULT_MAX_SCORED_TOKENS, prepareScore, type PreparedScore } from "./prepare-score.ts";
 
 /**
@@ -12,10 +13,17 @@ import { DEFAULT_MAX_SCORED_TOKENS, prepareScore, type PreparedScore } from "./p
  */
 export const DEFAULT_SCORE_CHUNK_TOKENS = 65_536;
 
-/** What scoring needs from a loaded model; an Engine provides all three. */
+/** What scoring needs from a loaded model; an Engine provides all of it. */
 export interface ScoringModel {
   tokenizer: MaskedTextTokenizer;
+  /** Runner over the plain export, which returns full logits rows. */
   runner: Pick<BatchRunner, "run">;
+  /**
+   * Runner over the prepared graph (`maskfill model prepare`), which computes the LM head only
+   * at the masked position and returns the target's log-probability. Used instead of `runner`
+   * when present.
+   */
+  preparedRunner?: Pick<PreparedRunner, "run"> | null;
   /** Positions per model input, <s> and </s> included. */
   maxSequenceLength: number;
 }
@@ -109,8 +117,19 @@ async function runCopies(model: ScoringModel, items: Map<string, PreparedScore>,
 }
 
 async function runChunk(model: ScoringModel, chunk: readonly CopyRef[]): Promise<void> {
-  const { tokenizer } = model;
+  const { tokenizer, preparedRunner } = model;
   const requests = chunk.map(({ item, token }) => buildMaskedCopy(item, token, tokenizer));
+  if (preparedRunner) {
+    const preparedRequests: PreparedRequest[] = requests.map((request, index) => {
+      const { item, token } = chunk[index]!;
+      return { ...request, topK: 0, targetIds: [[item.contentIds[token]!]] };
+    });
+    await preparedRunner.run(preparedRequests, (requestIndex, _positionIndex, row) => {
+      const { item, token } = chunk[requestIndex]!;
+      item.logProbs[token] = row.targetLogProbs[0]!;
+    });
+    return;
+  }
   await model.runner.run(requests, (requestIndex, _positionIndex, logits) => {
     const { item, token } = chunk[requestIndex]!;
     item.logProbs[token] = logits[item.contentIds[token]!]! - logSumExp(logits);
