@@ -7,6 +7,9 @@ import { loadConfig, type MaskfillConfig } from "@maskfill/core/queue";
 /** Tiny random-weight RoBERTa kept in the repository for tests. */
 export const TINY_MODEL_DIR = fileURLToPath(new URL("../../../packages/core/test/fixtures/tiny-roberta", import.meta.url));
 
+/** The product's bundled default model. */
+export const BUNDLED_MODEL_DIR = fileURLToPath(new URL("../../../models/mini-roberta", import.meta.url));
+
 const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
 /** A queue prefix no other test uses. */

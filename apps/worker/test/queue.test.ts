@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
 import { CORPUS_QUEUE, INTERACTIVE_QUEUE, MaskfillProducer, createLogger, type MaskfillConfig } from "@maskfill/core/queue";
 import { WorkerService } from "../src/service/worker-service.ts";
-import { TINY_MODEL_DIR, deletePrefix, testConfig, uniquePrefix, waitFor } from "./helpers.ts";
+import { BUNDLED_MODEL_DIR, TINY_MODEL_DIR, deletePrefix, testConfig, uniquePrefix, waitFor } from "./helpers.ts";
 
 interface GoldenLine {
   text: string;
@@ -187,6 +187,22 @@ describe("queue round trip with one worker", () => {
     expect(state.model?.name).toBe("tiny-roberta");
     const outcome = await producer.submitSentence({ kind: "fill-mask", text: singleMask[0]!.text }, { timeoutMs: 20_000 });
     expect(outcome.ok).toBe(true);
+  });
+
+  it("switches to another model on request", async () => {
+    const { receivers } = await producer.loadModel({ modelDir: BUNDLED_MODEL_DIR, workerId: worker.id });
+    expect(receivers).toBeGreaterThan(0);
+    const switched = await waitFor(async () => (await producer.listWorkers()).find((s) => s.id === worker.id && s.model?.name === "mini-roberta"), "the worker to serve mini-roberta");
+    expect(switched.status).toBe("ready");
+    expect(switched.error).toBeNull();
+    expect(switched.model?.variant).toBe("quantized");
+    expect(switched.model?.warmupMs).toBeGreaterThan(0);
+    const outcome = await producer.submitSentence({ kind: "fill-mask", text: "The <mask> sat on the mat." }, { timeoutMs: 20_000 });
+    expect(outcome.ok).toBe(true);
+    expect((await producer.getJob(outcome.jobId)).modelName).toBe("mini-roberta");
+
+    await producer.loadModel({ modelDir: TINY_MODEL_DIR, workerId: worker.id });
+    await waitFor(async () => (await producer.listWorkers()).some((s) => s.id === worker.id && s.model?.name === "tiny-roberta"), "the worker to serve tiny-roberta again");
   });
 
   it("rejects unknown job ids", async () => {

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FillMaskResult, Outcome } from "../../src/engine/types.ts";
+import { JobStore } from "../../src/queue/store/job-store.ts";
+import { ResultWriter, type ItemOutcome } from "../../src/queue/store/result-writer.ts";
+import { createTestDatabase, type TestDatabase } from "../../src/testing/index.ts";
+
+const model = { name: "test-model", variant: "fp32" };
+
+function prediction(text: string, tokenId: number): FillMaskResult {
+  return {
+    text,
+    masks: [[{ tokenId, token: ` t${tokenId}`, probability: 0.5, sequence: text.replace("<mask>", ` t${tokenId}`) }, { tokenId: tokenId + 1, token: ` t${tokenId + 1}`, probability: 0.25, sequence: text.replace("<mask>", ` t${tokenId + 1}`) }]],
+    tokenCount: 6,
+    window: null,
+  };
+}
+
+function outcomes(lines: [number, string][]): ItemOutcome<FillMaskResult>[] {
+  return lines.map(([lineNumber, text]) => {
+    const outcome: Outcome<FillMaskResult> = text.includes("<mask>")
+      ? { ok: true, value: prediction(text, lineNumber * 10) }
+      : { ok: false, error: { code: "no_mask", message: `No mask found in "${text}".` } };
+    return { lineNumber, outcome };
+  });
+}
+
+describe("ResultWriter", () => {
+  let db: TestDatabase;
+  let store: JobStore;
+  let writer: ResultWriter;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new JobStore(db.prisma);
+    writer = new ResultWriter(db.prisma);
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  async function corpusJob(lines: [number, string][]): Promise<string> {
+    const jobId = await store.createJob({ kind: "fill-mask", source: "corpus", options: {}, modelName: "", modelVariant: "" });
+    await store.insertItems(jobId, lines.map(([lineNumber, text]) => ({ lineNumber, text })));
+    await store.finishImport(jobId, lines.length, 0);
+    return jobId;
+  }
+
+  it("writes a chunk and finishes the job", async () => {
+    const lines: [number, string][] = [[1, "A <mask>."], [2, "No mask."], [3, "B <mask>."]];
+    const jobId = await corpusJob(lines);
+    const summary = await writer.write(jobId, { kind: "fill-mask", outcomes: outcomes(lines) }, model);
+    expect(summary).toEqual({ changed: 3, jobStatus: "completed", itemsTotal: 3, itemsDone: 2, itemsFailed: 1 });
+    expect(await db.prisma.fillMaskResult.count({ where: { jobId } })).toBe(4);
+    const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect(job.modelName).toBe("test-model");
+    expect(job.finishedAt).not.toBeNull();
+  });
+
+  it("changes nothing when a chunk is written again", async () => {
+    const lines: [number, string][] = [[1, "A <mask>."], [2, "No mask."], [3, "B <mask>."], [4, "C <mask>."]];
+    const jobId = await corpusJob(lines);
+    const first = outcomes(lines.slice(0, 2));
+    await writer.write(jobId, { kind: "fill-mask", outcomes: first }, model);
+    const again = await writer.write(jobId, { kind: "fill-mask", outcomes: first }, model);
+    expect(again).toEqual({ changed: 0, jobStatus: "queued", itemsTotal: 4, itemsDone: 1, itemsFailed: 1 });
+    expect(await db.prisma.fillMaskResult.count({ where: { jobId } })).toBe(2);
+  });
+
+  it("counts concurrent duplicate writes once", async () => {
+    const lines: [number, string][] = Array.from({ length: 50 }, (_, i) => [i + 1, `Line ${i + 1} <mask>.`]);
+    const jobId = await corpusJob(lines);
+    const data = { kind: "fill-mask" as const, outcomes: outcomes(lines) };
+    const results = await Promise.all([writer.write(jobId, data, model), writer.write(jobId, data, model), writer.write(jobId, data, model)]);
+    expect(results.map((result) => result.changed).sort((a, b) => a - b)).toEqual([0, 0, 50]);
+    const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect([job.itemsDone, job.itemsFailed, job.status]).toEqual([50, 0, "completed"]);
+    expect(await db.prisma.fillMaskResult.count({ where: { jobId } })).toBe(100);
+  });
+
+  it("writes nothing for a cancelled job", async () => {
+    const lines: [number, string][] = [[1, "A <mask>."]];
+    const jobId = await corpusJob(lines);
+    expect(await store.cancelJob(jobId)).toBe(true);
+    const summary = await writer.write(jobId, { kind: "fill-mask", outcomes: outcomes(lines) }, model);
+    expect(summary.jobStatus).toBe("cancelled");
+    expect(await db.prisma.fillMaskResult.count({ where: { jobId } })).toBe(0);
+    const item = await db.prisma.jobItem.findFirstOrThrow({ where: { jobId } });
+    expect(item.status).toBe("pending");
+  });
+
+  it("fails a sentence job with its item's error", async () => {
+    const jobId = await store.createJob({ kind: "fill-mask", source: "sentence", options: {}, modelName: "", modelVariant: "", items: [{ lineNumber: 1, text: "No mask." }] });
+    const summary = await writer.write(jobId, { kind: "fill-mask", outcomes: outcomes([[1, "No mask."]]) }, model);
+    expect(summary.jobStatus).toBe("failed");
+    const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect(job.errorCode).toBe("no_mask");
+    expect(job.error).toBe('No mask found in "No mask.".');
+  });
+
+  it("rejects a missing job", async () => {
+    await expect(writer.write("6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b", { kind: "fill-mask", outcomes: [] }, model)).rejects.toThrow(
+      "Job 6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b does not exist; it may have been deleted.",
+    );
+  });
+});
