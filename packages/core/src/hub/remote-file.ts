@@ -40,8 +40,8 @@ export async function headRemoteFile(http: HubHttp, url: string, path: string): 
     throw error;
   }
 
-  // NOTE: these header rules follow the Hub as huggingface_hub reads it; the tests check them against
-  // a local fake Hub only, so a change in the live Hub's headers shows up only in real use.
+  // NOTE: these header rules follow the Hub as huggingface_hub reads it. The tests check them
+  // against a local fake Hub only, so a change in the live Hub's headers shows up only in real use.
   const headers = response.headers;
   const sizeHeader = headers.get("x-linked-size") ?? headers.get("content-length");
   const size = sizeHeader === null ? Number.NaN : Number(sizeHeader);

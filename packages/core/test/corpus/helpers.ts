@@ -34,7 +34,7 @@ export function shapes(events: CorpusEvent[]): unknown[] {
     .map((event) => (event.type === "error" ? { type: "error", lineNumber: event.lineNumber, code: event.code } : event));
 }
 
-/** The summary of the final end event; fails when the last event is not one. */
+/** Returns the summary of the final end event, and throws when the last event is not one. */
 export function summaryOf(events: CorpusEvent[]) {
   const last = events.at(-1);
   if (last?.type !== "end") {
@@ -43,7 +43,7 @@ export function summaryOf(events: CorpusEvent[]) {
   return last.summary;
 }
 
-/** The message of the error event on `lineNumber`. */
+/** Returns the message of the error event on `lineNumber`, and throws when there is none. */
 export function messageAt(events: CorpusEvent[], lineNumber: number): string {
   const event = events.find((candidate) => candidate.type === "error" && candidate.lineNumber === lineNumber);
   if (event?.type !== "error") {

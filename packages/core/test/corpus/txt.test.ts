@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseCorpus, type CorpusEvent } from "../../src/corpus/index.ts";
-import { CHUNK_SIZES, collect, shapes, summaryOf } from "./helpers.ts";
+import { CHUNK_SIZES, collect, messageAt, shapes, summaryOf } from "./helpers.ts";
 
 describe.each(CHUNK_SIZES)("txt corpus in %i-byte chunks", (chunkSize) => {
   it("emits rows with line numbers", async () => {
@@ -66,8 +66,7 @@ describe.each(CHUNK_SIZES)("txt corpus in %i-byte chunks", (chunkSize) => {
       { type: "error", lineNumber: 2, code: "invalid_utf8" },
       { type: "row", lineNumber: 3, text: "Good two." },
     ]);
-    const error = events[1];
-    expect(error?.type === "error" && error.message).toBe(
+    expect(messageAt(events, 2)).toBe(
       "Line 2 is not valid UTF-8, so it was skipped; convert the file to UTF-8 (it may be Latin-1 or Windows-1252).",
     );
   });
