@@ -3,3 +3,5 @@ export { PreparedRunner, type PreparedRequest, type PreparedRow, type PreparedVi
 export { PreparedIo, preparedFileName, preparedRecordFileName, PREPARED_FORMAT_VERSION, PREPARED_METADATA_KEY } from "./prepared-io.ts";
 export { preparedRecordSchema, type PreparedRecord } from "./prepared-record.ts";
 export { PrepareError } from "./errors.ts";
+export { verifyPreparedModel, type VerifyReport } from "./verify-prepared.ts";
+export { loadPreparedGraph, type LoadPreparedOptions, type LoadedPreparedGraph } from "./load-prepared.ts";

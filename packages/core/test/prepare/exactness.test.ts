@@ -1,10 +1,9 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BatchRunner, Engine, logSumExp, topKProbabilities, type LogitsRequest } from "../../src/engine/index.ts";
 import { PreparedRunner, prepareModel, type PreparedRequest, type PreparedRow } from "../../src/prepare/index.ts";
-import { copyTinyModel } from "./helpers.ts";
+import { copyTinyModel, readLines } from "./helpers.ts";
 
 interface GoldenFillMask {
   text: string;
@@ -25,14 +24,6 @@ let engine: Engine;
 let plainRunner: BatchRunner;
 let preparedSession: ort.InferenceSession;
 let preparedRunner: PreparedRunner;
-
-async function readLines<T>(path: string): Promise<T[]> {
-  const text = await readFile(path, "utf8");
-  return text
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as T);
-}
 
 beforeAll(async () => {
   model = await copyTinyModel();
