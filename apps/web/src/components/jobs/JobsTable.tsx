@@ -68,7 +68,7 @@ export function JobsTable() {
             <tbody>
               {data.jobs.map((job) => (
                 <tr key={job.id} data-testid="job-row" data-job-id={job.id} data-status={job.status}>
-                  <td>{job.kind}</td>
+                  <td className="nowrap">{job.kind}</td>
                   <td>
                     <div>{t(SOURCE_LABELS[job.source])}</div>
                     {job.fileName && <div className="hint">{job.fileName}</div>}
@@ -78,8 +78,8 @@ export function JobsTable() {
                   <td className="hide-narrow" data-testid="job-counts">{t("jobs.itemsValue", { done: formatCount(job.done, locale), failed: formatCount(job.failed, locale), total: formatCount(job.total, locale) })}</td>
                   <td className="num hide-narrow">{job.throughput === null ? none : t("common.perSecond", { value: formatCount(Math.round(job.throughput * 10) / 10, locale) })}</td>
                   <td className="num hide-narrow">{job.etaSeconds === null ? none : formatDuration(job.etaSeconds)}</td>
-                  <td className="hide-narrow">{formatTime(job.createdAt, locale)}</td>
-                  <td className="hide-narrow">{formatTime(job.finishedAt, locale)}</td>
+                  <td className="hide-narrow nowrap">{formatTime(job.createdAt, locale)}</td>
+                  <td className="hide-narrow nowrap">{formatTime(job.finishedAt, locale)}</td>
                   <td>
                     <div className="row">
                       <Link href={`/jobs/${job.id}`}>{t("jobs.view")}</Link>

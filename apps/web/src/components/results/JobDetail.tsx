@@ -47,7 +47,7 @@ export function JobDetail({ jobId }: { jobId: string }) {
             <dt>{t("jobs.items")}</dt>
             <dd data-testid="job-counts">{t("jobs.itemsValue", { done: formatCount(job.done, locale), failed: formatCount(job.failed, locale), total: formatCount(job.total, locale) })}</dd>
             <dt>{t("results.options")}</dt>
-            <dd className="mono">{JSON.stringify(job.options)}</dd>
+            <dd>{job.options.targets === null ? t("results.optionsValue", { topK: job.options.topK }) : t("results.optionsTargets", { topK: job.options.topK, targets: job.options.targets.join(", ") })}</dd>
             <dt>{t("results.model")}</dt>
             <dd>{job.model ?? none}</dd>
             <dt>{t("jobs.throughput")}</dt>

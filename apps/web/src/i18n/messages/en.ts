@@ -165,6 +165,8 @@ export const en = {
     title: "Job {id}",
     summary: "Summary",
     options: "Options",
+    optionsValue: "Top-K {topK}",
+    optionsTargets: "Top-K {topK}, targets: {targets}",
     model: "Model",
     error: "Error",
     search: "Search text",

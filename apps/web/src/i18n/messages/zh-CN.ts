@@ -164,6 +164,8 @@ export const zhCN: Messages = {
     title: "任务 {id}",
     summary: "概要",
     options: "选项",
+    optionsValue: "Top-K {topK}",
+    optionsTargets: "Top-K {topK}，目标词：{targets}",
     model: "模型",
     error: "错误",
     search: "搜索文本",
