@@ -24,8 +24,8 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number, what:
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-async function save(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(outputDir, `${name}.png`), fullPage: true });
+async function save(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: join(outputDir, `${name}.png`), fullPage });
   process.stdout.write(`saved docs/images/${name}.png\n`);
 }
 
@@ -80,7 +80,7 @@ try {
   await page.locator('[data-testid="job-summary"][data-status="completed"]').waitFor({ timeout: 120_000 });
   await until(async () => (await page.getByTestId("result-row").count()) > 0, 10_000, "the result rows");
   await page.getByTestId("result-row").first().click();
-  await save(page, "job-results");
+  await save(page, "job-results", false);
 } finally {
   await context.close();
   await rm(profile, { recursive: true, force: true });

@@ -16,6 +16,12 @@ export function normalizeMasks(text: string): string {
   return text.replace(/\[mask\]/gi, MASK_TOKEN);
 }
 
+/** Splits a comma-separated target box (ASCII or full-width commas) into words; an empty box means "no targets". */
+export function parseTargets(value: string): string[] | undefined {
+  const words = value.split(/[,，]/).map((word) => word.trim()).filter((word) => word !== "");
+  return words.length === 0 ? undefined : words;
+}
+
 /** Number of `<mask>` tokens after normalisation. */
 export function countMasks(text: string): number {
   return normalizeMasks(text).split(MASK_TOKEN).length - 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countMasks, createJobSchema, normalizeMasks, predictRequestSchema, resultQuerySchema } from "../../src/lib/schemas.ts";
+import { countMasks, createJobSchema, normalizeMasks, parseTargets, predictRequestSchema, resultQuerySchema } from "../../src/lib/schemas.ts";
 import { describeIssue } from "../../src/lib/issues.ts";
 import { translatorFor } from "../../src/i18n/translate.ts";
 
@@ -77,5 +77,15 @@ describe("resultQuerySchema", () => {
     expect(resultQuerySchema.parse({ limit: "20" })).toEqual({ limit: 20, sort: "line" });
     const parsed = resultQuerySchema.safeParse({ sort: "random" });
     expect(parsed.success).toBe(false);
+  });
+});
+
+describe("parseTargets", () => {
+  it("splits ASCII and full-width commas", () => {
+    expect(parseTargets(" cat, dog，bird ,, ")).toEqual(["cat", "dog", "bird"]);
+  });
+
+  it("returns undefined for an empty box", () => {
+    expect(parseTargets(" , ")).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@ import { useI18n } from "../../i18n/client.tsx";
 import { describeIssue, type FieldError } from "../../lib/issues.ts";
 import { ApiClientError, fetchJson } from "../../lib/api-client.ts";
 import type { PredictResponse } from "../../lib/api-types.ts";
-import { MASK_TOKEN, MAX_TOP_K, predictRequestSchema } from "../../lib/schemas.ts";
+import { MASK_TOKEN, MAX_TOP_K, parseTargets, predictRequestSchema } from "../../lib/schemas.ts";
 import { formatCount } from "../../lib/format.ts";
 import { ProbabilityBars } from "../ProbabilityBars.tsx";
 import { StateMessage } from "../StateMessage.tsx";
@@ -17,12 +17,6 @@ export interface PlaygroundInitial {
   text: string;
   topK: number;
   targets: string;
-}
-
-/** Splits the comma-separated target box into words; an empty box means "no targets". */
-function parseTargets(value: string): string[] | undefined {
-  const words = value.split(/[,，]/).map((word) => word.trim()).filter((word) => word !== "");
-  return words.length === 0 ? undefined : words;
 }
 
 /**

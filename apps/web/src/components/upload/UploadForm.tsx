@@ -7,7 +7,7 @@ import { fetchJson } from "../../lib/api-client.ts";
 import type { JobView, PreviewView, UploadView } from "../../lib/api-types.ts";
 import { formatBytes, formatPercent } from "../../lib/format.ts";
 import { describeIssue } from "../../lib/issues.ts";
-import { CORPUS_FORMATS, createJobSchema, JOB_KINDS, MAX_TOP_K, uploadNameSchema, type CorpusSettings } from "../../lib/schemas.ts";
+import { CORPUS_FORMATS, createJobSchema, JOB_KINDS, MAX_TOP_K, parseTargets, uploadNameSchema, type CorpusSettings } from "../../lib/schemas.ts";
 import type { MessageKey } from "../../i18n/translate.ts";
 import { DropZone } from "../DropZone.tsx";
 import { StateMessage } from "../StateMessage.tsx";
@@ -51,6 +51,7 @@ export function UploadForm({ maxBytes }: { maxBytes: number }) {
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [previewLoading, setPreviewLoading] = useState(false);
   const [topK, setTopK] = useState(5);
+  const [targets, setTargets] = useState("");
   const [kind, setKind] = useState<(typeof JOB_KINDS)[number]>("fill-mask");
   const [submitting, setSubmitting] = useState(false);
   const [job, setJob] = useState<JobView | null>(null);
@@ -109,7 +110,7 @@ export function UploadForm({ maxBytes }: { maxBytes: number }) {
   async function onSubmit(event: FormEvent): Promise<void> {
     event.preventDefault();
     if (uploadId === null) return;
-    const parsed = createJobSchema.safeParse({ uploadId, kind, topK, corpus: settings });
+    const parsed = createJobSchema.safeParse({ uploadId, kind, topK, targets: parseTargets(targets), corpus: settings });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       setError(issue === undefined ? null : describeIssue(issue, t).message);
@@ -209,6 +210,11 @@ export function UploadForm({ maxBytes }: { maxBytes: number }) {
               <div>
                 <label htmlFor="upload-top-k">{t("playground.topKLabel", { value: topK })}</label>
                 <input id="upload-top-k" type="range" min={1} max={MAX_TOP_K} value={topK} onChange={(event) => setTopK(Number(event.target.value))} />
+              </div>
+              <div>
+                <label htmlFor="upload-targets">{t("playground.targetsLabel")}</label>
+                <input id="upload-targets" type="text" value={targets} onChange={(event) => setTargets(event.target.value)} />
+                <span className="hint">{t("playground.targetsHint")}</span>
               </div>
             </div>
             <div className="row" style={{ marginTop: 12 }}>
