@@ -20,9 +20,9 @@ export interface PlaygroundInitial {
 }
 
 /**
- * Sentence box, Top-K slider, targets and the Predict button. The inputs are mirrored into the URL
- * (?text=&k=&targets=), and a URL that already holds a sentence is predicted on first render so a
- * shared link shows its result.
+ * Renders the sentence box, Top-K slider, targets and the Predict button with the results. The
+ * inputs are mirrored into the URL (?text=&k=&targets=). A URL that already contains a sentence is
+ * predicted on first render, so a shared link shows its result.
  */
 export function Playground({ initial }: { initial: PlaygroundInitial }) {
   const { locale, t } = useI18n();

@@ -2,9 +2,9 @@ import { MASK_TOKEN } from "../../lib/schemas.ts";
 
 /**
  * Fills every `<mask>` of `text` with the given decoded tokens, left to right, the way the
- * tokenizer reads the text: RoBERTa's `<mask>` absorbs the whitespace before it (lstrip), and a
- * byte-level token carries its own leading space (" Paris"), so "is <mask>" becomes "is Paris"
- * for " Paris" but "isim" for "im". This matches the engine's `sequence` for a single mask.
+ * tokenizer reads the text. RoBERTa's `<mask>` absorbs the whitespace before it (lstrip), and a
+ * byte-level token carries its own leading space. So "is <mask>" becomes "is Paris" for " Paris"
+ * but "isim" for "im", which matches the engine's `sequence` for a single mask.
  */
 export function fillMasks(text: string, tokens: string[]): string {
   const parts = text.split(MASK_TOKEN);

@@ -11,7 +11,7 @@ import { StateMessage } from "../StateMessage.tsx";
 import { StatusBadge } from "../StatusBadge.tsx";
 import { ResultsBrowser } from "./ResultsBrowser.tsx";
 
-/** One job's live summary and its results; the results reload when the job's counts change. */
+/** Shows one job's live summary and its results; the results reload when the job's counts change. */
 export function JobDetail({ jobId }: { jobId: string }) {
   const { locale, t } = useI18n();
   const { data } = useEventSourceJson<{ job: JobView | null; error?: string }>(`/api/jobs/${jobId}/events`);
