@@ -1,5 +1,6 @@
 import { fillCommand } from "./fill.ts";
 import { modelCommand } from "./model.ts";
+import { scoreCommand } from "./score.ts";
 import { submitCommand } from "./submit.ts";
 import { workerCommand } from "./worker.ts";
 
@@ -16,6 +17,7 @@ export interface CliCommand {
 export const commands: Record<string, CliCommand> = {
   fill: fillCommand,
   model: modelCommand,
+  score: scoreCommand,
   submit: submitCommand,
   worker: workerCommand,
 };

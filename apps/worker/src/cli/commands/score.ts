@@ -1,0 +1,217 @@
+import { createWriteStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { once } from "node:events";
+import { resolve } from "node:path";
+import type { Writable } from "node:stream";
+import { parseArgs } from "node:util";
+import {
+  CorpusFormat,
+  defaultModelDir,
+  DEMO_MODEL_NOTICE,
+  detectFormat,
+  Engine,
+  isBundledModelDir,
+  SCORE_VARIANTS,
+  type ExecutionProviderName,
+  type ModelVariant,
+  type ScoreVariant,
+} from "@maskfill/core";
+import { choiceOption, integerOption } from "../cli-options.ts";
+import type { ProgressStream } from "../progress-bar.ts";
+import { MAX_REPORTED_FAILURES, scoreCorpus } from "../score-corpus.ts";
+import { formatCorpusSummary, formatScoreTable, toScoreLine } from "../score-format.ts";
+import type { CliCommand } from "./index.ts";
+
+const HELP = `Usage: maskfill score "A sentence." [TEXT ...] [options]
+       maskfill score --input FILE [--output scores.jsonl] [options]
+
+Scores how natural each sentence is to the model: the pseudo-log-likelihood (PLL), the sum
+of the log-probabilities of each token with that token masked, its token count N, PLL/N and
+the pseudo-perplexity exp(-PLL/N). With --input, prints a corpus summary at the end.
+
+Options:
+  --variant NAME         original (default) or within_word_l2r (also masks the rest of each word)
+  --json                 print JSON lines instead of a table (single texts)
+  --input FILE           corpus to score: .txt (one sentence per line), .jsonl or .csv
+  --output FILE          JSON lines output for --input, one line per input row (default: standard output)
+  --no-tokens            leave the per-token list out of --input records
+  --format FORMAT        corpus format txt, jsonl or csv (default: from the file extension)
+  --field PATH           jsonl: key of the text (default "text")
+  --column NAME          csv: header name or 0-based index of the text column
+  --chunk-size N         corpus rows per engine call (default 64)
+  --no-progress          no progress bar on standard error
+  --model DIR            model directory (default: MASKFILL_MODEL_DIR, then the bundled mini model)
+  --model-variant NAME   ONNX file: fp32, quantized or fp16 (default: the directory's maskfill.json, then fp32)
+  --threads N            CPU threads for onnxruntime, 0 lets it choose (default 0)
+  --token-budget N       padded tokens per batch (default 2048)
+  --execution-provider   cpu (default) or cuda
+  -h, --help             show this help
+
+Exit status: 0 when every row was scored or blank, 1 when some row failed (see its record).
+`;
+
+/** Output streams and environment of the command; tests pass their own. */
+export interface ScoreIo {
+  stdout: Writable;
+  stderr: Writable & ProgressStream;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Parsed command-line values of `maskfill score`. */
+type ScoreValues = ReturnType<typeof parseScoreArgs>["values"];
+
+function parseScoreArgs(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      variant: { type: "string" },
+      json: { type: "boolean", default: false },
+      input: { type: "string" },
+      output: { type: "string" },
+      "no-tokens": { type: "boolean", default: false },
+      format: { type: "string" },
+      field: { type: "string" },
+      column: { type: "string" },
+      "chunk-size": { type: "string" },
+      "no-progress": { type: "boolean", default: false },
+      model: { type: "string" },
+      "model-variant": { type: "string" },
+      threads: { type: "string" },
+      "token-budget": { type: "string" },
+      "execution-provider": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+}
+
+/** Runs `maskfill score` with `args` (after the command name); returns the exit code. */
+export async function runScore(args: string[], io: ScoreIo): Promise<number> {
+  const { values, positionals } = parseScoreArgs(args);
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (values.input === undefined && positionals.length === 0) {
+    throw new Error('give a sentence to score, e.g. maskfill score "The cat sat on the mat.", or a corpus with --input FILE. Run `maskfill score --help`.');
+  }
+  if (values.input !== undefined && positionals.length > 0) {
+    throw new Error("give either texts or --input FILE, not both.");
+  }
+  const corpusOnly = [values.output, values.format, values.field, values.column, values["chunk-size"]];
+  if (values.input === undefined && (corpusOnly.some((value) => value !== undefined) || values["no-tokens"])) {
+    throw new Error("--output, --no-tokens, --format, --field, --column and --chunk-size apply to --input only.");
+  }
+  const variant = choiceOption<ScoreVariant>("variant", values.variant, SCORE_VARIANTS) ?? "original";
+  if (values.input !== undefined) {
+    await checkCorpusPaths(values.input, values.output);
+  }
+
+  const engine = await loadEngine(values, io.env);
+  try {
+    const demo = isBundledModelDir(engine.info.modelDir);
+    if (values.input !== undefined) {
+      if (demo) io.stderr.write(`Note: ${DEMO_MODEL_NOTICE}\n`);
+      return await runCorpus(engine, values, variant, io);
+    }
+    return await runTexts(engine, positionals, variant, values.json, io);
+  } finally {
+    await engine.dispose();
+  }
+}
+
+async function loadEngine(values: ScoreValues, env: NodeJS.ProcessEnv): Promise<Engine> {
+  const modelVariant = choiceOption<ModelVariant>("model-variant", values["model-variant"], ["fp32", "quantized", "fp16"]);
+  const executionProvider = choiceOption<ExecutionProviderName>("execution-provider", values["execution-provider"], ["cpu", "cuda"]);
+  const threads = integerOption("threads", values.threads, 0);
+  const tokenBudget = integerOption("token-budget", values["token-budget"], 1);
+  return Engine.load({
+    modelDir: values.model ?? defaultModelDir(env),
+    ...(modelVariant === undefined ? {} : { variant: modelVariant }),
+    ...(executionProvider === undefined ? {} : { executionProvider }),
+    ...(threads === undefined ? {} : { intraOpThreads: threads }),
+    ...(tokenBudget === undefined ? {} : { tokenBudget }),
+  });
+}
+
+/** Checks the corpus paths before anything is written: the input must be a file, and the output must not be the input. */
+async function checkCorpusPaths(input: string, output: string | undefined): Promise<void> {
+  const info = await stat(input).catch(() => null);
+  if (info === null) {
+    throw new Error(`input file not found: ${input}. Check the path.`);
+  }
+  if (!info.isFile()) {
+    throw new Error(`--input must be a file; ${input} is not one.`);
+  }
+  if (output !== undefined && resolve(output) === resolve(input)) {
+    throw new Error(`--output ${output} is the input file; writing there would destroy the corpus. Choose another output path.`);
+  }
+}
+
+async function runTexts(engine: Engine, texts: string[], variant: ScoreVariant, json: boolean, io: ScoreIo): Promise<number> {
+  const outcomes = await engine.score(texts.map((text) => ({ text, variant })));
+  const demo = isBundledModelDir(engine.info.modelDir);
+  let failed = 0;
+  if (json) {
+    outcomes.forEach((outcome, index) => {
+      if (!outcome.ok) failed += 1;
+      const record = outcome.ok ? { line: index + 1, model: engine.info.name, ...outcome.value } : toScoreLine(index + 1, texts[index]!, engine.info.name, outcome, true);
+      io.stdout.write(`${JSON.stringify(record)}\n`);
+    });
+    if (demo) io.stderr.write(`Note: ${DEMO_MODEL_NOTICE}\n`);
+    return failed === 0 ? 0 : 1;
+  }
+
+  io.stdout.write(`Model: ${engine.info.name} (${engine.info.variant}) from ${engine.info.modelDir}\n`);
+  for (const outcome of outcomes) {
+    io.stdout.write("\n");
+    if (outcome.ok) {
+      io.stdout.write(formatScoreTable(outcome.value));
+    } else {
+      failed += 1;
+      io.stderr.write(`Error (${outcome.error.code}): ${outcome.error.message}\n`);
+    }
+  }
+  if (demo) io.stdout.write(`\nNote: ${DEMO_MODEL_NOTICE}\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+async function runCorpus(engine: Engine, values: ScoreValues, variant: ScoreVariant, io: ScoreIo): Promise<number> {
+  const inputPath = values.input!;
+  const format = values.format === undefined ? detectFormat(inputPath) : CorpusFormat.parse(values.format);
+  const column = values.column === undefined ? undefined : /^\d+$/.test(values.column) ? Number(values.column) : values.column;
+  const chunkSize = integerOption("chunk-size", values["chunk-size"], 1) ?? 64;
+
+  const output: Writable = values.output === undefined ? io.stdout : createWriteStream(values.output);
+  const report = await scoreCorpus(
+    engine,
+    {
+      inputPath,
+      format,
+      variant,
+      chunkSize,
+      withTokens: !values["no-tokens"],
+      progress: values["no-progress"] ? null : io.stderr,
+      ...(values.field === undefined ? {} : { field: values.field }),
+      ...(column === undefined ? {} : { column }),
+    },
+    output,
+  );
+  if (output !== io.stdout) {
+    output.end();
+    await once(output, "finish");
+  }
+
+  const failedLines = report.failed === 0 ? "" : ` (line${report.failed === 1 ? "" : "s"} ${report.failedLines.join(", ")}${report.failed > MAX_REPORTED_FAILURES ? ", ..." : ""})`;
+  io.stderr.write(
+    `Scored ${report.scored} lines with ${engine.info.name} (${variant}); ${report.failed} errors${failedLines}, ${report.blank} blank lines skipped${values.output === undefined ? "" : `; results in ${values.output}`}.\n`,
+  );
+  io.stderr.write(formatCorpusSummary(report.summary));
+  return report.failed === 0 ? 0 : 1;
+}
+
+/** `maskfill score`: scores texts typed on the command line or every line of a corpus file. */
+export const scoreCommand: CliCommand = {
+  summary: "Score sentences by pseudo-log-likelihood, alone or a whole corpus",
+  run: (args) => runScore(args, { stdout: process.stdout, stderr: process.stderr, env: process.env }),
+};
