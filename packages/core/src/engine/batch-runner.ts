@@ -24,11 +24,12 @@ export interface BatchPlan {
 }
 
 /**
- * Runs many encoded sequences through a fill-mask ONNX session: sorts them by length, packs
- * them into batches whose padded size (rows x longest sequence) stays within the token
+ * Runs many encoded sequences through a fill-mask ONNX session. It sorts them by length and
+ * packs them into batches whose padded size (rows x longest sequence) stays within the token
  * budget, pads each batch only to its own longest sequence, and hands the requested logits
  * rows to a visitor. Batches of concurrent calls run one at a time, because parallel runs
- * would only compete for the same CPU threads. Rows do not depend on batch composition beyond float rounding (about 1e-6).
+ * would only compete for the same CPU threads. For fp32 graphs, rows depend on batch
+ * composition only through float rounding (the tests require 1e-5).
  */
 export class BatchRunner {
   /** Settles when the last queued batch has run; batches of concurrent calls run one at a time. */
@@ -38,12 +39,14 @@ export class BatchRunner {
   /**
    * @param session an onnxruntime session with inputs input_ids and attention_mask and output logits
    * @param vocabSize width of one logits row
+   * @param maxRowsPerBatch cap on sequences per batch; 1 for graphs whose rows influence each other
    */
   constructor(
     private readonly session: ort.InferenceSession,
     readonly tokenBudget: number,
     readonly padTokenId: number,
     readonly vocabSize: number,
+    readonly maxRowsPerBatch: number = Number.POSITIVE_INFINITY,
   ) {
     if (!Number.isInteger(tokenBudget) || tokenBudget < 1) {
       throw new EngineOptionError(`tokenBudget must be a positive integer; got ${tokenBudget}.`);
@@ -55,6 +58,7 @@ export class BatchRunner {
     return planBatches(
       requests.map((request) => request.inputIds.length),
       this.tokenBudget,
+      this.maxRowsPerBatch,
     );
   }
 
@@ -136,10 +140,10 @@ export class BatchRunner {
 
 /**
  * Groups sequences into batches: indices sorted by length (stable), each batch as many as fit
- * in `tokenBudget` padded tokens (rows x longest length). A sequence longer than the budget
- * runs alone.
+ * in `tokenBudget` padded tokens (rows x longest length) and `maxRowsPerBatch` rows. A
+ * sequence longer than the budget runs alone.
  */
-export function planBatches(lengths: readonly number[], tokenBudget: number): BatchPlan {
+export function planBatches(lengths: readonly number[], tokenBudget: number, maxRowsPerBatch = Number.POSITIVE_INFINITY): BatchPlan {
   const order = lengths.map((_, index) => index).sort((a, b) => lengths[a]! - lengths[b]! || a - b);
   const batches: number[][] = [];
   const paddedLengths: number[] = [];
@@ -148,7 +152,7 @@ export function planBatches(lengths: readonly number[], tokenBudget: number): Ba
   for (const index of order) {
     const length = lengths[index]!;
     // Sorted input: the newcomer is the longest so far, so it sets the padded length.
-    if (current.length > 0 && (current.length + 1) * length > tokenBudget) {
+    if (current.length > 0 && ((current.length + 1) * length > tokenBudget || current.length >= maxRowsPerBatch)) {
       batches.push(current);
       paddedLengths.push(currentLength);
       current = [];

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_MASKS_PER_TEXT, prepareFillMask, type PreparedFillMask } fr
 import { topKProbabilities } from "./logits-math.ts";
 import { MaskedTextTokenizer } from "./masked-text-tokenizer.ts";
 import { readModelFiles, type ModelFiles } from "./model-files.ts";
-import { countOnnxParameters } from "./onnx-parameters.ts";
+import { inspectOnnxFile } from "./onnx-parameters.ts";
 import { scoreTexts, type ScoringOptions } from "../scoring/score-texts.ts";
 import { loadPreparedGraph, type LoadedPreparedGraph } from "../prepare/load-prepared.ts";
 import { predictWithPreparedGraph } from "../prepare/prepared-fill-mask.ts";
@@ -54,9 +54,12 @@ export class Engine {
     const session = await createSession(files.onnxPath, executionProvider, options.intraOpThreads ?? 0);
     try {
       const vocabSize = checkGraph(session, files, tokenizer);
-      const parameterCount = await countOnnxParameters(files.onnxPath).catch((error: Error) => {
+      const { parameterCount, opTypes } = await inspectOnnxFile(files.onnxPath).catch((error: Error) => {
         throw new ModelLoadError(`Cannot read the weights of ${files.onnxPath}: ${error.message}`);
       });
+      // DynamicQuantizeLinear computes one activation scale per tensor, that is per batch, so
+      // rows would change each other's results; such graphs run one sequence per batch.
+      const rowsCoupled = opTypes.has("DynamicQuantizeLinear");
       const info: ModelInfo = {
         name: files.name,
         modelDir: files.modelDir,
@@ -69,8 +72,9 @@ export class Engine {
         maxSequenceLength: maxSequenceLength(files),
         loadMs: Math.round(performance.now() - started),
       };
-      const runner = new BatchRunner(session, options.tokenBudget ?? DEFAULT_TOKEN_BUDGET, tokenizer.padTokenId, vocabSize);
-      logger.info({ model: info.name, onnxPath: info.onnxPath, variant: info.variant, executionProvider, loadMs: info.loadMs }, "Model loaded");
+      const maxRowsPerBatch = rowsCoupled ? 1 : Number.POSITIVE_INFINITY;
+      const runner = new BatchRunner(session, options.tokenBudget ?? DEFAULT_TOKEN_BUDGET, tokenizer.padTokenId, vocabSize, maxRowsPerBatch);
+      logger.info({ model: info.name, onnxPath: info.onnxPath, variant: info.variant, executionProvider, loadMs: info.loadMs, oneSequencePerBatch: rowsCoupled }, "Model loaded");
       const engine = new Engine(info, tokenizer, runner, session, options.maxMasksPerText ?? DEFAULT_MAX_MASKS_PER_TEXT, logger);
       // NOTE: the prepared session holds its own copy of the weights, so memory doubles while both are loaded.
       engine.preparedGraph = await loadPreparedGraph({

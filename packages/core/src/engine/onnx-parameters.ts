@@ -1,9 +1,11 @@
 import { open, type FileHandle } from "node:fs/promises";
 
-// Protobuf field numbers from onnx.proto: ModelProto.graph = 7, GraphProto.initializer = 5,
-// TensorProto.dims = 1.
+// Protobuf field numbers from onnx.proto: ModelProto.graph = 7, GraphProto.node = 1,
+// GraphProto.initializer = 5, NodeProto.op_type = 4, TensorProto.dims = 1.
 const MODEL_GRAPH_FIELD = 7;
+const GRAPH_NODE_FIELD = 1;
 const GRAPH_INITIALIZER_FIELD = 5;
+const NODE_OP_TYPE_FIELD = 4;
 const TENSOR_DIMS_FIELD = 1;
 
 const WIRE_VARINT = 0;
@@ -11,14 +13,24 @@ const WIRE_FIXED64 = 1;
 const WIRE_LENGTH_DELIMITED = 2;
 const WIRE_FIXED32 = 5;
 
+/** Facts about an ONNX file that onnxruntime does not report. */
+export interface OnnxFileSummary {
+  /** Elements of all initializers (the weights). */
+  parameterCount: number;
+  /** Operator types used by the graph's nodes, e.g. "MatMul", "DynamicQuantizeLinear". */
+  opTypes: Set<string>;
+}
+
 /**
- * Counts the elements of all initializers (the weights) of an ONNX model file. It reads only
- * the protobuf headers and seeks past tensor data, so a 1.6 GB file costs a few reads.
+ * Counts the initializer elements of an ONNX model file and lists its operator types. It
+ * reads only protobuf headers and node records and seeks past tensor data, so a 1.6 GB file
+ * costs a few reads.
  */
-export async function countOnnxParameters(path: string): Promise<number> {
+export async function inspectOnnxFile(path: string): Promise<OnnxFileSummary> {
   const file = await open(path, "r");
   try {
     const reader = new PositionalReader(file, (await file.stat()).size);
+    const opTypes = new Set<string>();
     let total = 0;
     await forEachField(reader, 0, reader.size, async (field, wireType, start, end) => {
       if (field !== MODEL_GRAPH_FIELD || wireType !== WIRE_LENGTH_DELIMITED) {
@@ -27,10 +39,16 @@ export async function countOnnxParameters(path: string): Promise<number> {
       await forEachField(reader, start, end, async (graphField, graphWire, tensorStart, tensorEnd) => {
         if (graphField === GRAPH_INITIALIZER_FIELD && graphWire === WIRE_LENGTH_DELIMITED) {
           total += await countTensorElements(reader, tensorStart, tensorEnd);
+        } else if (graphField === GRAPH_NODE_FIELD && graphWire === WIRE_LENGTH_DELIMITED) {
+          await forEachField(reader, tensorStart, tensorEnd, async (nodeField, nodeWire, valueStart, valueEnd) => {
+            if (nodeField === NODE_OP_TYPE_FIELD && nodeWire === WIRE_LENGTH_DELIMITED) {
+              opTypes.add(await reader.readText(valueStart, valueEnd));
+            }
+          });
         }
       });
     });
-    return total;
+    return { parameterCount: total, opTypes };
   } finally {
     await file.close();
   }
@@ -113,6 +131,15 @@ class PositionalReader {
       scale *= 128;
     }
     throw new Error(`Invalid protobuf varint at byte ${position}; the ONNX file is corrupt.`);
+  }
+
+  /** Decodes bytes [start, end) as UTF-8 text. */
+  async readText(start: number, end: number): Promise<string> {
+    const bytes: number[] = [];
+    for (let position = start; position < end; position += 1) {
+      bytes.push(await this.readByte(position));
+    }
+    return Buffer.from(bytes).toString("utf8");
   }
 
   private async readByte(position: number): Promise<number> {

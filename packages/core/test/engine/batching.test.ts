@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Engine, planBatches, type FillMaskResult } from "../../src/engine/index.ts";
-import { readJsonLines, shuffled, TINY_DIR, type GoldenFillMask } from "./helpers.ts";
+import { BUNDLED_MINI_DIR, readJsonLines, shuffled, TINY_DIR, type GoldenFillMask } from "./helpers.ts";
 
 describe("batch independence", () => {
   const engines: Engine[] = [];
@@ -69,7 +69,33 @@ describe("planBatches", () => {
     expect(planBatches([5, 3, 9, 3, 4], 12)).toEqual({ batches: [[1, 3, 4], [0], [2]], paddedLengths: [4, 5, 9] });
   });
 
+  it("caps rows per batch", () => {
+    expect(planBatches([3, 3, 3], 100, 1).batches).toEqual([[0], [1], [2]]);
+    expect(planBatches([3, 3, 3], 100, 2).batches).toEqual([[0, 1], [2]]);
+  });
+
   it("runs an over-budget sequence alone", () => {
     expect(planBatches([600, 10], 100)).toEqual({ batches: [[1], [0]], paddedLengths: [10, 600] });
+  });
+});
+
+describe("batch independence of the int8 model", () => {
+  it("gives equal results for any token budget", async () => {
+    // Dynamic int8 quantization scales each activation tensor as a whole, so the engine runs
+    // such graphs one sequence per batch; a large budget must not change any result.
+    const golden = await readJsonLines<GoldenFillMask>(`${TINY_DIR}/golden/fill-mask.jsonl`);
+    const requests = golden.slice(0, 24).map((g) => ({ text: g.text, topK: 5 }));
+    const results = [];
+    for (const tokenBudget of [1, 8192]) {
+      const engine = await Engine.load({ modelDir: BUNDLED_MINI_DIR, tokenBudget });
+      try {
+        expect(engine.runner.maxRowsPerBatch).toBe(1);
+        results.push(await engine.fillMask(requests));
+      } finally {
+        await engine.dispose();
+      }
+    }
+    const [small, large] = results;
+    expect(large).toEqual(small);
   });
 });
