@@ -29,7 +29,8 @@ function runStep(title: string, command: string, args: string[], cwd = root): vo
 
 /** Starts a long-running process whose exit stops the demo. */
 function startService(title: string, command: string, args: string[], cwd = root): void {
-  const child = spawn(command, args, { cwd, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  // The demo is single-user local use, so access control is off unless MASKFILL_AUTH is set.
+  const child = spawn(command, args, { cwd, stdio: "inherit", env: { MASKFILL_AUTH: "off", ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   children.push(child);
   child.on("exit", (code, signal) => {
     if (stopping) return;

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { I18nProvider } from "../i18n/client.tsx";
 import { serverTranslator } from "../i18n/server.ts";
 import { SiteHeader } from "../components/SiteHeader.tsx";
+import { AuthStatus } from "../server/auth/AuthStatus.tsx";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -19,6 +20,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <I18nProvider locale={locale}>
           <a className="skip-link" href="#main">{t("app.skipToContent")}</a>
           <SiteHeader />
+          <AuthStatus />
           <main id="main">{children}</main>
         </I18nProvider>
       </body>

@@ -135,7 +135,8 @@ export async function startStack(webEnv: Record<string, string> = {}): Promise<S
     LOG_LEVEL: "warn",
   };
   const nextBin = resolve(repoRoot, "node_modules/next/dist/bin/next");
-  const web = start(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { ...env, ...webEnv }, webRoot);
+  // Access control is off unless a test file turns it on with `MASKFILL_AUTH: "on"` in webEnv.
+  const web = start(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { ...env, MASKFILL_AUTH: "off", ...webEnv }, webRoot);
   const baseUrl = `http://127.0.0.1:${port}`;
   const stack: Stack = {
     database,

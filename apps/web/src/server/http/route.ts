@@ -36,7 +36,8 @@ export function errorResponse(request: Request, error: unknown): Response {
         retryable: apiError.retryable,
       },
     };
-    return json(body, apiError.status, apiError.status === 503 ? { "retry-after": "5" } : {});
+    const retryAfter = apiError.options.retryAfterSeconds ?? (apiError.status === 503 ? 5 : undefined);
+    return json(body, apiError.status, retryAfter === undefined ? {} : { "retry-after": String(retryAfter) });
   }
   const requestId = randomUUID();
   logger.error({ err: error, requestId, method: request.method, url: request.url }, "Unhandled error in a route handler");

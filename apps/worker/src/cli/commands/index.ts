@@ -2,6 +2,8 @@ import { fillCommand } from "./fill.ts";
 import { modelCommand } from "./model.ts";
 import { scoreCommand } from "./score.ts";
 import { submitCommand } from "./submit.ts";
+import { tokensCommand } from "./tokens.ts";
+import { usersCommand } from "./users.ts";
 import { workerCommand } from "./worker.ts";
 
 /** A CLI subcommand: `run` receives the arguments after the command name and returns the exit code. */
@@ -19,5 +21,7 @@ export const commands: Record<string, CliCommand> = {
   model: modelCommand,
   score: scoreCommand,
   submit: submitCommand,
+  tokens: tokensCommand,
+  users: usersCommand,
   worker: workerCommand,
 };

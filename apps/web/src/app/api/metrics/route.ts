@@ -1,4 +1,5 @@
 import { route } from "../../../server/http/route.ts";
+import { requireRole } from "../../../server/auth/index.ts";
 import { renderMetrics, workerFamilies, type MetricFamily } from "../../../server/metrics.ts";
 import { services } from "../../../server/services.ts";
 import { withTimeout } from "../../../server/with-timeout.ts";
@@ -15,7 +16,8 @@ const QUEUE_STATES = ["waiting", "active", "delayed", "prioritized", "failed"] a
  */
 // NOTE: workers publish counters and a warm-up latency but no per-batch inference latency
 // histogram, so maskfill_worker_warmup_latency_seconds is the only latency reported here.
-export const GET = route(async () => {
+export const GET = route(async (request) => {
+  await requireRole(request, "viewer");
   const { queues, prisma, producer } = services();
   const [interactive, corpus, jobCounts, workers] = await withTimeout(
     Promise.all([

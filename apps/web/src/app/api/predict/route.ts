@@ -1,6 +1,7 @@
 import { readJson } from "../../../server/http/read-body.ts";
 import { ApiError } from "../../../server/http/api-error.ts";
 import { json, route } from "../../../server/http/route.ts";
+import { enforceQueueDepth, enforceSentenceLimits, enforceSubmissionRate, recordJobOwner, requireRole } from "../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../server/http/producer-errors.ts";
 import { services } from "../../../server/services.ts";
 import { predictRequestSchema } from "../../../lib/schemas.ts";
@@ -16,9 +17,13 @@ export const dynamic = "force-dynamic";
  * stays queued and its result still lands in the job history) and 422 when the model rejects the text.
  */
 export const POST = route(async (request) => {
+  const principal = await requireRole(request, "operator");
   const started = performance.now();
+  await enforceSubmissionRate(request, principal);
   const body = await readJson(request, predictRequestSchema);
-  const { producer, env } = services();
+  await enforceSentenceLimits(body.text, body);
+  const { producer, env, queues, prisma } = services();
+  await enforceQueueDepth(() => queues.interactive.getWaitingCount());
 
   const workers = await producer.listWorkers();
   if (!workers.some((worker) => worker.status === "ready")) {
@@ -32,6 +37,7 @@ export const POST = route(async (request) => {
   } catch (error) {
     throw classifyProducerError(error, { timeoutMs: env.predictTimeoutMs }) ?? error;
   }
+  await recordJobOwner(prisma, principal, outcome.jobId);
   if (!outcome.ok) {
     logger.info({ jobId: outcome.jobId, code: outcome.error.code }, "Prediction rejected by the engine");
     throw new ApiError(422, outcome.error.code, "errors.prediction", { code: outcome.error.code, message: outcome.error.message }, { field: "text", retryable: false });

@@ -1,6 +1,7 @@
 import { ApiError } from "../../../server/http/api-error.ts";
 import { readQuery } from "../../../server/http/read-body.ts";
 import { json, route } from "../../../server/http/route.ts";
+import { enforceSubmissionRate, requireRole } from "../../../server/auth/index.ts";
 import { saveUpload } from "../../../server/uploads.ts";
 import { logger } from "../../../server/logger.ts";
 import { webEnv } from "../../../env.ts";
@@ -16,6 +17,8 @@ export const dynamic = "force-dynamic";
  * MASKFILL_UPLOAD_DIR. Rejects a declared or actual size over MASKFILL_UPLOAD_MAX_BYTES with 413.
  */
 export const POST = route(async (request) => {
+  const principal = await requireRole(request, "operator");
+  await enforceSubmissionRate(request, principal);
   const { name } = readQuery(request, uploadNameSchema);
   const env = webEnv();
   const declared = Number(request.headers.get("content-length") ?? "");

@@ -1,5 +1,6 @@
 import { readQuery } from "../../../../server/http/read-body.ts";
 import { route } from "../../../../server/http/route.ts";
+import { requireRole } from "../../../../server/auth/index.ts";
 import { snapshotStream } from "../../../../server/http/sse.ts";
 import { listJobs } from "../../../../server/jobs.ts";
 import { services } from "../../../../server/services.ts";
@@ -19,6 +20,7 @@ const eventsQuerySchema = jobListQuerySchema.omit({ cursor: true }).extend({
  * A `snapshot` event is sent at once and then whenever the list changes, checked every second.
  */
 export const GET = route(async (request) => {
+  await requireRole(request, "viewer");
   const query = readQuery(request, eventsQuerySchema);
   const { prisma } = services();
   return snapshotStream({

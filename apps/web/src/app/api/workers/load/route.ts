@@ -1,5 +1,6 @@
 import { readJson } from "../../../../server/http/read-body.ts";
 import { json, route } from "../../../../server/http/route.ts";
+import { requireRole } from "../../../../server/auth/index.ts";
 import { services } from "../../../../server/services.ts";
 import { logger } from "../../../../server/logger.ts";
 import { loadModelSchema } from "../../../../lib/schemas.ts";
@@ -12,6 +13,7 @@ export const dynamic = "force-dynamic";
  * Returns how many workers received the request; GET /api/workers shows the outcome.
  */
 export const POST = route(async (request) => {
+  await requireRole(request, "operator");
   const body = await readJson(request, loadModelSchema);
   const { receivers } = await services().producer.loadModel({ modelDir: body.modelDir, ...(body.variant === undefined ? {} : { variant: body.variant }) });
   logger.info({ modelDir: body.modelDir, variant: body.variant, receivers }, "Load-model request sent to workers");

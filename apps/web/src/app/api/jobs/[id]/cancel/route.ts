@@ -1,5 +1,6 @@
 import { ApiError } from "../../../../../server/http/api-error.ts";
 import { json, route } from "../../../../../server/http/route.ts";
+import { assertCanChangeJob, requireRole } from "../../../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../../../server/http/producer-errors.ts";
 import { findJob } from "../../../../../server/jobs.ts";
 import { services } from "../../../../../server/services.ts";
@@ -10,9 +11,11 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** POST /api/jobs/:id/cancel: cancels a queued or running job; 409 when it already finished. */
-export const POST = route(async (_request, context: { params: Promise<{ id: string }> }) => {
+export const POST = route(async (request, context: { params: Promise<{ id: string }> }) => {
+  const principal = await requireRole(request, "operator");
   const id = jobParamsSchema.parse(await context.params).id;
   const { producer, prisma } = services();
+  await assertCanChangeJob(prisma, principal, id);
   const before = await findJob(prisma, id);
   if (before.status !== "queued" && before.status !== "running") {
     throw new ApiError(409, "job_finished", "errors.jobNotCancellable", { id, status: before.status }, { retryable: false });

@@ -1,4 +1,5 @@
 import { route } from "../../../../../server/http/route.ts";
+import { requireRole } from "../../../../../server/auth/index.ts";
 import { snapshotStream } from "../../../../../server/http/sse.ts";
 import { findJob } from "../../../../../server/jobs.ts";
 import { services } from "../../../../../server/services.ts";
@@ -10,6 +11,7 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/jobs/:id/events: server-sent `snapshot` events of one job whenever it changes (checked every second). */
 export const GET = route(async (request, context: { params: Promise<{ id: string }> }) => {
+  await requireRole(request, "viewer");
   const id = jobParamsSchema.parse(await context.params).id;
   const { prisma } = services();
   const first = await findJob(prisma, id);

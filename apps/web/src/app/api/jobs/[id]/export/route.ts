@@ -1,5 +1,6 @@
 import { readQuery } from "../../../../../server/http/read-body.ts";
 import { route } from "../../../../../server/http/route.ts";
+import { requireRole } from "../../../../../server/auth/index.ts";
 import { findJob } from "../../../../../server/jobs.ts";
 import { exportStream } from "../../../../../server/export/stream.ts";
 import { services } from "../../../../../server/services.ts";
@@ -13,6 +14,7 @@ export const dynamic = "force-dynamic";
  * results) as a download. CSV has one record per prediction; JSONL one object per row.
  */
 export const GET = route(async (request, context: { params: Promise<{ id: string }> }) => {
+  await requireRole(request, "viewer");
   const id = jobParamsSchema.parse(await context.params).id;
   const { format, ...filters } = readQuery(request, exportQuerySchema);
   const { prisma } = services();

@@ -1,5 +1,6 @@
 import { readQuery } from "../../../../../server/http/read-body.ts";
 import { json, route } from "../../../../../server/http/route.ts";
+import { requireRole } from "../../../../../server/auth/index.ts";
 import { findJob } from "../../../../../server/jobs.ts";
 import { readResultPage } from "../../../../../server/results.ts";
 import { services } from "../../../../../server/services.ts";
@@ -13,6 +14,7 @@ export const dynamic = "force-dynamic";
  * contains), `status`, `token` (top prediction of any mask); `sort` line, score_desc or score_asc.
  */
 export const GET = route(async (request, context: { params: Promise<{ id: string }> }) => {
+  await requireRole(request, "viewer");
   const id = jobParamsSchema.parse(await context.params).id;
   const query = readQuery(request, resultQuerySchema);
   const { prisma } = services();

@@ -1,4 +1,5 @@
 import { json, route } from "../../../../../server/http/route.ts";
+import { assertCanChangeJob, requireRole } from "../../../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../../../server/http/producer-errors.ts";
 import { findJob } from "../../../../../server/jobs.ts";
 import { services } from "../../../../../server/services.ts";
@@ -9,9 +10,11 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** POST /api/jobs/:id/retry: queues a finished job's failed items again; returns how many. */
-export const POST = route(async (_request, context: { params: Promise<{ id: string }> }) => {
+export const POST = route(async (request, context: { params: Promise<{ id: string }> }) => {
+  const principal = await requireRole(request, "operator");
   const id = jobParamsSchema.parse(await context.params).id;
   const { producer, prisma } = services();
+  await assertCanChangeJob(prisma, principal, id);
   await findJob(prisma, id);
   let retried;
   try {

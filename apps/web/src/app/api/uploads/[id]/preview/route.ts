@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { previewCorpus } from "@maskfill/core/corpus";
 import { readQuery } from "../../../../../server/http/read-body.ts";
 import { json, route } from "../../../../../server/http/route.ts";
+import { requireRole } from "../../../../../server/auth/index.ts";
 import { readUploadMeta, uploadPath } from "../../../../../server/uploads.ts";
 import { toCorpusOptions } from "../../../../../server/corpus-options.ts";
 import { webEnv } from "../../../../../env.ts";
@@ -16,6 +17,7 @@ export const dynamic = "force-dynamic";
  * the given settings, plus the CSV header or JSONL keys for the column or field picker.
  */
 export const GET = route(async (request, context: { params: Promise<{ id: string }> }) => {
+  await requireRole(request, "operator");
   const id = uploadParamsSchema.parse(await context.params).id;
   const query = readQuery(request, previewQuerySchema);
   const env = webEnv();

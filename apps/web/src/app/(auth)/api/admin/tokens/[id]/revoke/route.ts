@@ -1,0 +1,15 @@
+import { json, route } from "../../../../../../../server/http/route.ts";
+import { authServices, requireRole, withAuthErrors } from "../../../../../../../server/auth/index.ts";
+import { logger } from "../../../../../../../server/logger.ts";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** POST /api/admin/tokens/:id/revoke: revokes an API token at once (admins only). */
+export const POST = route(async (request, context: { params: Promise<{ id: string }> }) => {
+  const admin = await requireRole(request, "admin");
+  const { id } = await context.params;
+  await withAuthErrors(() => authServices().store.revokeApiToken(id));
+  logger.info({ tokenId: id, by: admin.userId }, "API token revoked");
+  return json({ revoked: id });
+});

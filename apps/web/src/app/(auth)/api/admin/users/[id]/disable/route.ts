@@ -1,0 +1,22 @@
+import { ApiError } from "../../../../../../../server/http/api-error.ts";
+import { json, route } from "../../../../../../../server/http/route.ts";
+import { authServices, requireRole, withAuthErrors } from "../../../../../../../server/auth/index.ts";
+import { logger } from "../../../../../../../server/logger.ts";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** POST /api/admin/users/:id/disable: disables a user, ending their sessions and tokens (admins only). */
+export const POST = route(async (request, context: { params: Promise<{ id: string }> }) => {
+  const admin = await requireRole(request, "admin");
+  const { id } = await context.params;
+  const { store } = authServices();
+  const users = await store.listUsers();
+  const target = users.find((user) => user.id === id);
+  if (target?.role === "admin" && target.disabledAt === null && (await store.countActiveAdmins()) <= 1) {
+    throw new ApiError(409, "last_admin", "auth.lastAdmin", {}, { retryable: false });
+  }
+  const user = await withAuthErrors(() => store.disableUser(id));
+  logger.info({ userId: user.id, by: admin.userId }, "User disabled");
+  return json({ user });
+});

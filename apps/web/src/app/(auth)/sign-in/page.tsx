@@ -1,0 +1,16 @@
+import { serverTranslator } from "../../../i18n/server.ts";
+import { SignInForm } from "./SignInForm.tsx";
+
+/** Sign-in page; `next` is the page to return to, accepted only when it is a path on this site. */
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { t } = await serverTranslator();
+  const next = (await searchParams).next;
+  const target = typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  return (
+    <>
+      <h1>{t("auth.signInTitle")}</h1>
+      <p className="intro">{t("auth.signInIntro")}</p>
+      <SignInForm next={target} />
+    </>
+  );
+}
