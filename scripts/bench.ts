@@ -6,6 +6,7 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { DEFAULT_TOKEN_BUDGET, defaultModelDir, Engine, type FillMaskRequest } from "../packages/core/src/engine/index.ts";
 import type { BenchRun, PeerJob } from "./bench-peer.ts";
+import { formatScoreBench, runScoreBench } from "./bench-score.ts";
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -20,6 +21,8 @@ Options:
   --threads N          engine intra-op threads, 0 lets onnxruntime choose (default: 0)
   --peer-batch N       sentences per transformers.js pipeline call (default: 32)
   --no-peer            measure the engine only
+  --score-limit N      scoring benchmark: use N evenly spaced lines of scripts/data/plain-256.txt (default: all)
+  --no-score           skip the scoring benchmark (see bench-score.ts)
   --json               print the results as JSON
   -h, --help           show this help`;
 
@@ -68,6 +71,8 @@ async function main(): Promise<void> {
       threads: { type: "string" },
       "peer-batch": { type: "string" },
       "no-peer": { type: "boolean", default: false },
+      "score-limit": { type: "string" },
+      "no-score": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -105,6 +110,17 @@ async function main(): Promise<void> {
   const onnxSubfolder = engine.info.onnxPath.endsWith(`/onnx/${engine.info.onnxPath.split("/").pop()}`) ? "onnx" : "";
   const peerJob: PeerJob = { modelDir: engine.info.modelDir, onnxSubfolder, variant: engine.info.variant, texts, batchSize: peerBatch, warmupTexts };
   const peerRun = values["no-peer"] ? null : await runPeer(peerJob);
+  const plainLines = (await readFile(new URL("data/plain-256.txt", import.meta.url).pathname, "utf8")).split("\n").filter((line) => line.trim() !== "");
+  const scoring = values["no-score"]
+    ? null
+    : await runScoreBench({
+        modelDir,
+        texts: evenlySpaced(plainLines, integerOption("score-limit", values["score-limit"], plainLines.length, 1)),
+        tokenBudget,
+        threads,
+        repeat: 1,
+        baseline: !values["no-peer"],
+      });
   const loadAfter = loadavg()[0]!;
 
   const report = {
@@ -117,6 +133,7 @@ async function main(): Promise<void> {
     engine: { ...engineRun, ...rates(engineRun) },
     peer: peerRun === null ? null : { ...peerRun, ...rates(peerRun) },
     ratio: peerRun === null ? null : peerRun.ms / engineRun.ms,
+    scoring,
   };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -134,6 +151,9 @@ async function main(): Promise<void> {
   ];
   if (peerRun !== null) {
     lines_.push(row("transformers.js", peerRun), `ratio (engine / transformers.js): ${report.ratio!.toFixed(2)}x`);
+  }
+  if (scoring !== null) {
+    lines_.push("", formatScoreBench(scoring).trimEnd());
   }
   process.stdout.write(`${lines_.join("\n")}\n`);
 }

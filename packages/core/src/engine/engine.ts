@@ -11,6 +11,7 @@ import { scoreTexts, type ScoringOptions } from "../scoring/score-texts.ts";
 import { loadPreparedGraph, type LoadedPreparedGraph } from "../prepare/load-prepared.ts";
 import { predictWithPreparedGraph } from "../prepare/prepared-fill-mask.ts";
 import type { PreparedRunner } from "../prepare/prepared-runner.ts";
+import { DeferredSession } from "../prepare/deferred-session.ts";
 import type { FillMaskRequest, FillMaskResult, LoadModelOptions, ModelInfo, Outcome, Prediction, ScoreRequest, ScoreResult } from "./types.ts";
 
 /** Default padded tokens per batch; measured on roberta-base/large shapes (see docs/benchmarks.md). */
@@ -73,18 +74,23 @@ export class Engine {
         loadMs: Math.round(performance.now() - started),
       };
       const maxRowsPerBatch = rowsCoupled ? 1 : Number.POSITIVE_INFINITY;
-      const runner = new BatchRunner(session, options.tokenBudget ?? DEFAULT_TOKEN_BUDGET, tokenizer.padTokenId, vocabSize, maxRowsPerBatch);
-      logger.info({ model: info.name, onnxPath: info.onnxPath, variant: info.variant, executionProvider, loadMs: info.loadMs, oneSequencePerBatch: rowsCoupled }, "Model loaded");
-      const engine = new Engine(info, tokenizer, runner, session, options.maxMasksPerText ?? DEFAULT_MAX_MASKS_PER_TEXT, logger);
-      // NOTE: the prepared session holds its own copy of the weights, so memory doubles while both are loaded.
-      engine.preparedGraph = await loadPreparedGraph({
+      const tokenBudget = options.tokenBudget ?? DEFAULT_TOKEN_BUDGET;
+      const preparedGraph = await loadPreparedGraph({
         sourcePath: files.onnxPath,
         createSession: (path) => createSession(path, executionProvider, options.intraOpThreads ?? 0),
-        tokenBudget: runner.tokenBudget,
+        tokenBudget,
+        maxRowsPerBatch,
         padTokenId: tokenizer.padTokenId,
         vocabSize,
         logger,
       });
+      // Fill-mask and scoring use the prepared graph when there is one, so the plain session is
+      // released and re-created only if a caller runs the full-logits runner; memory stays at one copy of the weights.
+      const plainSession = preparedGraph === null ? session : await DeferredSession.replace(session, () => createSession(files.onnxPath, executionProvider, options.intraOpThreads ?? 0));
+      const runner = new BatchRunner(plainSession, tokenBudget, tokenizer.padTokenId, vocabSize, maxRowsPerBatch);
+      logger.info({ model: info.name, onnxPath: info.onnxPath, variant: info.variant, executionProvider, loadMs: info.loadMs, oneSequencePerBatch: rowsCoupled }, "Model loaded");
+      const engine = new Engine(info, tokenizer, runner, plainSession, options.maxMasksPerText ?? DEFAULT_MAX_MASKS_PER_TEXT, logger);
+      engine.preparedGraph = preparedGraph;
       return engine;
     } catch (error) {
       await session.release();

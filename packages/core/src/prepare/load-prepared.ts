@@ -13,6 +13,8 @@ export interface LoadPreparedOptions {
   /** Creates a session with the engine's provider and tuning options. */
   createSession: (path: string) => Promise<ort.InferenceSession>;
   tokenBudget: number;
+  /** Cap on sequences per batch, as for the plain export's runner. */
+  maxRowsPerBatch: number;
   padTokenId: number;
   vocabSize: number;
   logger: Logger;
@@ -61,7 +63,7 @@ export async function loadPreparedGraph(options: LoadPreparedOptions): Promise<L
     return null;
   }
   const record = preparedRecordSchema.parse(JSON.parse(await readFile(recordPath, "utf8")));
-  const runner = new PreparedRunner(session, options.tokenBudget, options.padTokenId, options.vocabSize);
+  const runner = new PreparedRunner(session, options.tokenBudget, options.padTokenId, options.vocabSize, options.maxRowsPerBatch);
   logger.info({ preparedPath: path, approximate: record.approximate }, "Prepared graph loaded");
   return { path, session, runner, approximate: record.approximate };
 }

@@ -40,12 +40,14 @@ export class PreparedRunner {
   /**
    * @param session an onnxruntime session of a prepared graph
    * @param vocabSize number of ids the model predicts; topK and target ids must stay below it
+   * @param maxRowsPerBatch cap on sequences per batch; 1 for int8 graphs, whose activation scale is shared by all rows
    */
   constructor(
     private readonly session: ort.InferenceSession,
     readonly tokenBudget: number,
     readonly padTokenId: number,
     readonly vocabSize: number,
+    readonly maxRowsPerBatch: number = Number.POSITIVE_INFINITY,
   ) {
     if (!Number.isInteger(tokenBudget) || tokenBudget < 1) {
       throw new EngineOptionError(`tokenBudget must be a positive integer; got ${tokenBudget}.`);
@@ -57,6 +59,7 @@ export class PreparedRunner {
     return planBatches(
       requests.map((request) => request.inputIds.length),
       this.tokenBudget,
+      this.maxRowsPerBatch,
     );
   }
 

@@ -97,6 +97,22 @@ describe("engine with a prepared graph", () => {
     expectSamePredictions(values(actual.slice(0, -1)), values(expected.slice(0, -1)));
   });
 
+  it("still returns full logits on request", async () => {
+    const ids = plain.tokenizer.encode("The <mask> sat on the mat.").ids;
+    const request = { inputIds: ids, positions: [2, 3] };
+    const expected: Float32Array[] = [];
+    const actual: Float32Array[] = [];
+    await plain.runner.run([request], (_r, p, logits) => {
+      expected[p] = logits.slice();
+    });
+    await prepared.runner.run([request], (_r, p, logits) => {
+      actual[p] = logits.slice();
+    });
+    expect(actual).toHaveLength(2);
+    expect(Array.from(actual[0]!)).toEqual(Array.from(expected[0]!));
+    expect(Array.from(actual[1]!)).toEqual(Array.from(expected[1]!));
+  });
+
   it("ignores a prepared graph from another source", async () => {
     const model = await copyTinyModel();
     try {
