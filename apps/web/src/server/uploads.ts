@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -25,10 +25,17 @@ export function uploadPath(dir: string, id: string): string {
 
 /**
  * Streams a request body to `<dir>/<uuid>` and returns the new upload's id and size. The body is
- * never held in memory; it is written to a `.part` file that is renamed when complete, or
- * deleted when it exceeds `maxBytes` (413), is empty (400), or the client aborts.
+ * never held in memory. It is written to a `.part` file that is renamed when complete. The file is
+ * deleted when the body exceeds `maxBytes` (413), is empty or differs from `declaredBytes`
+ * (the Content-Length, 400), or the client aborts.
  */
-export async function saveUpload(body: ReadableStream<Uint8Array> | null, fileName: string, dir: string, maxBytes: number): Promise<{ id: string; size: number }> {
+export async function saveUpload(
+  body: ReadableStream<Uint8Array> | null,
+  fileName: string,
+  dir: string,
+  maxBytes: number,
+  declaredBytes?: number,
+): Promise<{ id: string; size: number }> {
   if (body === null) throw new ApiError(400, "empty_upload", "errors.emptyUpload", {}, { field: "body", retryable: false });
   await mkdir(resolve(dir), { recursive: true });
   const id = randomUUID();
@@ -50,6 +57,9 @@ export async function saveUpload(body: ReadableStream<Uint8Array> | null, fileNa
       createWriteStream(partial, { flags: "wx" }),
     );
     if (size === 0) throw new ApiError(400, "empty_upload", "errors.emptyUpload", {}, { field: "body", retryable: false });
+    if (declaredBytes !== undefined && size !== declaredBytes) {
+      throw new ApiError(400, "upload_incomplete", "errors.uploadIncomplete", { received: size, declared: declaredBytes }, { field: "body", retryable: true });
+    }
     await rename(partial, target);
     const meta: UploadMeta = { fileName, size, createdAt: new Date().toISOString() };
     await writeFile(`${target}.json`, JSON.stringify(meta));
@@ -69,6 +79,32 @@ export async function readUploadMeta(dir: string, id: string): Promise<UploadMet
     throw new ApiError(404, "upload_not_found", "errors.uploadNotFound", { id }, { field: "uploadId", retryable: false });
   }
   return uploadMetaSchema.parse(JSON.parse(text));
+}
+
+/** Age after which an upload that never became a job is deleted: one day. */
+export const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes files in the upload folder (data, metadata and `.part` files) last modified more than
+ * `maxAgeMs` ago, so abandoned uploads do not fill the disk. Returns the names deleted.
+ */
+export async function pruneStaleUploads(dir: string, maxAgeMs: number = STALE_UPLOAD_MS, now: number = Date.now()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(resolve(dir));
+  } catch {
+    return [];
+  }
+  const deleted: string[] = [];
+  for (const name of names) {
+    if (!/^[0-9a-f-]{36}(\.json|\.part)?$/.test(name)) continue;
+    const path = join(resolve(dir), name);
+    const info = await stat(path).catch(() => null);
+    if (info === null || now - info.mtimeMs <= maxAgeMs) continue;
+    await rm(path, { force: true });
+    deleted.push(name);
+  }
+  return deleted;
 }
 
 /** Deletes an upload and its metadata; a missing file is not an error. */

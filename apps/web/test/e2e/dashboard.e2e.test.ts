@@ -1,4 +1,4 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import type { BrowserContext, Page } from "playwright-core";
@@ -114,6 +114,16 @@ describe("dashboard", () => {
     await page.goto(`${stack.baseUrl}${jobPath}`);
     await page.locator('[data-testid="job-summary"][data-status="completed"]').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId("job-counts").textContent()).toBe("4 done, 1 failed of 5");
+  });
+
+  it("upload over 10 MB arrives whole", async () => {
+    // Regression: a Next.js proxy in front of /api/uploads passes on only the first 10 MB.
+    const body = "An ordinary sentence with a <mask> in it, repeated many times.\n".repeat(200_000);
+    const response = await fetch(`${stack.baseUrl}/api/uploads?name=large.txt`, { method: "POST", body });
+    expect(response.status).toBe(201);
+    const upload = (await response.json()) as { uploadId: string; size: number };
+    expect(upload.size).toBe(Buffer.byteLength(body));
+    expect((await stat(join(stack.uploadDir, upload.uploadId))).size).toBe(Buffer.byteLength(body));
   });
 
   it("jobs page lists the job live", async () => {

@@ -203,6 +203,7 @@ export const en = {
     bodyTooLarge: "The request body is larger than {limit}. Send less data.",
     uploadTooLarge: "The file is larger than the {limit} limit. Split it into smaller files or ask the operator to raise UPLOAD_MAX_BYTES.",
     emptyUpload: "The file is empty.",
+    uploadIncomplete: "The upload was cut short: {received} of {declared} bytes arrived. Upload the file again.",
     jobNotFound: "Job {id} was not found. It may have been deleted; open the job list.",
     uploadNotFound: "Upload {id} was not found. Upload the file again.",
     itemNotFound: "Row {id} was not found.",

@@ -202,6 +202,7 @@ export const zhCN: Messages = {
     bodyTooLarge: "请求体超过 {limit}，请减少数据量。",
     uploadTooLarge: "文件超过 {limit} 的上限。请拆分成较小的文件，或请管理员调高 UPLOAD_MAX_BYTES。",
     emptyUpload: "文件为空。",
+    uploadIncomplete: "上传不完整：只收到 {declared} 字节中的 {received} 字节。请重新上传文件。",
     jobNotFound: "未找到任务 {id}，可能已被删除；请打开任务列表。",
     uploadNotFound: "未找到上传 {id}，请重新上传文件。",
     itemNotFound: "未找到第 {id} 行。",
