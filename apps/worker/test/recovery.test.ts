@@ -123,23 +123,49 @@ describe("recovery", () => {
     try {
       const viaProxy = new URL(db.url);
       viaProxy.port = String(proxy.port);
-      const workerConfig = { ...config, databaseUrl: viaProxy.toString() };
-      services.push(await WorkerService.start(workerConfig, createLogger("test-worker", "silent")));
+      services.push(await WorkerService.start({ ...config, databaseUrl: viaProxy.toString() }, createLogger("test-worker", "silent")));
 
-      await proxy.pause();
+      proxy.pause();
       const total = 200;
       const { jobId } = await producer.submitCorpus({ kind: "fill-mask", source: syntheticCorpus(total), corpus: { format: "txt" } });
       const queue = new Queue(CORPUS_QUEUE, { connection: { url: config.redisUrl }, prefix: config.queuePrefix });
       await waitFor(async () => (await queue.getJobs(["delayed", "wait", "active"])).some((job) => job.attemptsMade > 0), "a chunk attempt to fail while the database is down");
       await queue.close();
+      expect(proxy.rejectedConnections).toBeGreaterThan(0);
       expect((await producer.getJob(jobId)).itemsDone).toBe(0);
 
-      await proxy.resume();
+      proxy.resume();
       const done = await waitForStatus(producer, jobId, "completed", 90_000);
       expect(done.itemsDone).toBe(total);
       await expectCompleteResults(db, jobId, total);
     } finally {
-      await proxy.pause();
+      await proxy.close();
+    }
+  });
+
+  it("survives Redis being briefly unreachable", async () => {
+    const proxy = await TcpProxy.start(6379);
+    try {
+      const redisUrl = `redis://127.0.0.1:${proxy.port}`;
+      const worker = await WorkerService.start({ ...config, redisUrl, batchWaitMs: 20 }, createLogger("test-worker", "silent"));
+      services.push(worker);
+      const total = 1000;
+      const { jobId } = await producer.submitCorpus({ kind: "fill-mask", source: syntheticCorpus(total), corpus: { format: "txt" } });
+      await waitFor(async () => (await producer.getJob(jobId)).itemsDone > 0, "the first chunk to finish");
+
+      proxy.pause();
+      await waitFor(() => proxy.rejectedConnections >= 2, "the worker to try reconnecting twice");
+      expect((await producer.getJob(jobId)).status).toBe("running");
+
+      proxy.resume();
+      const done = await waitForStatus(producer, jobId, "completed", 90_000);
+      expect(done.itemsDone).toBe(total);
+      expect(done.itemsFailed).toBe(0);
+      await expectCompleteResults(db, jobId, total);
+      // Stop the worker while its Redis is still reachable through the proxy.
+      await worker.stop("test finished");
+    } finally {
+      await proxy.close();
     }
   });
 

@@ -1,53 +1,63 @@
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 
-/** A loopback TCP proxy that a test can stop and start, to make a server briefly unreachable. */
+/** A loopback TCP proxy that a test can pause and resume, to make a server briefly unreachable. */
 export class TcpProxy {
-  private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private paused = false;
+  /** Connections closed at once because the proxy was paused. */
+  rejectedConnections = 0;
 
   private constructor(
-    private readonly targetPort: number,
+    private readonly server: Server,
     readonly port: number,
   ) {}
 
   /** Starts a proxy to 127.0.0.1:targetPort on a free loopback port. */
   static async start(targetPort: number): Promise<TcpProxy> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-    const address = probe.address();
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    if (address === null || typeof address === "string") throw new Error("Could not find a free port.");
-    const proxy = new TcpProxy(targetPort, address.port);
-    await proxy.resume();
+    let proxy: TcpProxy | undefined;
+    const server = createServer((client) => proxy!.accept(client, targetPort));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    if (address === null || typeof address === "string") throw new Error("The proxy has no TCP port.");
+    proxy = new TcpProxy(server, address.port);
     return proxy;
   }
 
-  /** Accepts connections again on the same port. */
-  async resume(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = createConnection({ host: "127.0.0.1", port: this.targetPort });
-      this.sockets.add(client);
-      this.sockets.add(upstream);
-      client.pipe(upstream).pipe(client);
-      const close = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      client.on("error", close).on("close", close);
-      upstream.on("error", close).on("close", close);
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", resolve));
-    this.server = server;
-  }
-
-  /** Refuses new connections and cuts every open one. */
-  async pause(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
+  /** Cuts every open connection and closes new ones at once until resume(). */
+  pause(): void {
+    this.paused = true;
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
-    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Forwards new connections again. */
+  resume(): void {
+    this.paused = false;
+  }
+
+  /** Cuts every connection and stops listening. */
+  async close(): Promise<void> {
+    this.pause();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: Socket, targetPort: number): void {
+    if (this.paused) {
+      this.rejectedConnections += 1;
+      client.destroy();
+      return;
+    }
+    const upstream = createConnection({ host: "127.0.0.1", port: targetPort });
+    this.sockets.add(client);
+    this.sockets.add(upstream);
+    client.pipe(upstream).pipe(client);
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+      this.sockets.delete(client);
+      this.sockets.delete(upstream);
+    };
+    client.on("error", close).on("close", close);
+    upstream.on("error", close).on("close", close);
   }
 }

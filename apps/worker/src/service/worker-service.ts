@@ -10,6 +10,7 @@ import {
   ResultWriter,
   controlMessageSchema,
   desiredModelSchema,
+  logConnectionErrors,
   publishWorkerState,
   redisKeys,
   removeWorkerState,
@@ -29,6 +30,22 @@ type AnyOutcome = Outcome<FillMaskResult> | Outcome<ScoreResult>;
 
 /** Milliseconds between state publications; well within WORKER_STATE_TTL_SECONDS. */
 const STATE_INTERVAL_MS = 3_000;
+
+/** Milliseconds each shutdown step after the grace period may take before it is abandoned. */
+const CLOSE_STEP_MS = 5_000;
+
+/** Waits for `work` up to `ms` milliseconds; returns false if it did not settle in time (it keeps running). */
+async function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true, () => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 
 /**
@@ -62,6 +79,8 @@ export class WorkerService {
     // BullMQ workers block on Redis, so their connection must retry without limit.
     this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
     this.subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    logConnectionErrors(this.redis, "commands", logger, { workerId: this.id });
+    logConnectionErrors(this.subscriber, "control", logger, { workerId: this.id });
     this.prisma = createPrismaClient(config.databaseUrl);
     this.client = new InferenceClient((error) => {
       this.logger.fatal({ workerId: this.id, err: error.message }, "Inference thread stopped");
@@ -157,7 +176,7 @@ export class WorkerService {
     const corpus = new Worker(CORPUS_QUEUE, createChunkProcessor(this.deps), { ...common, concurrency: this.config.concurrency });
     for (const worker of [interactive, corpus]) {
       worker.on("failed", (job, error) => void this.onFailed(job, error));
-      worker.on("error", (error) => this.logger.error({ workerId: this.id, queue: worker.name, err: error.message }, "Queue connection error"));
+      logConnectionErrors(worker, `worker:${worker.name}`, this.logger, { workerId: this.id });
     }
     this.workers = [interactive, corpus];
     this.logger.info({ workerId: this.id, concurrency: this.config.concurrency, interactiveConcurrency: this.config.interactiveConcurrency }, "Worker taking jobs");
@@ -231,22 +250,21 @@ export class WorkerService {
   private async shutdown(reason: string): Promise<void> {
     this.logger.info({ workerId: this.id, reason }, "Worker stopping");
     await this.publishState();
-    const closing = Promise.all(this.workers.map((worker) => worker.close()));
-    const graceful = await Promise.race([
-      closing.then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.config.shutdownGraceMs).unref()),
-    ]);
+    const graceful = await withDeadline(Promise.all(this.workers.map((worker) => worker.close())), this.config.shutdownGraceMs);
     if (!graceful) {
       this.logger.warn({ workerId: this.id, graceMs: this.config.shutdownGraceMs }, "Jobs still running after the grace period; leaving them to other workers");
-      await Promise.all(this.workers.map((worker) => worker.close(true)));
+      await withDeadline(Promise.all(this.workers.map((worker) => worker.close(true))), CLOSE_STEP_MS);
     }
-    await this.batcher.close();
+    await withDeadline(this.batcher.close(), CLOSE_STEP_MS);
     clearInterval(this.stateTimer);
     await this.client.close();
-    await removeWorkerState(this.redis, this.config.queuePrefix, this.id).catch(() => undefined);
-    await this.subscriber.quit();
-    await this.redis.quit();
+    await withDeadline(removeWorkerState(this.redis, this.config.queuePrefix, this.id), CLOSE_STEP_MS);
+    // quit() waits for Redis to acknowledge; when Redis is unreachable, drop the connections instead.
+    for (const connection of [this.subscriber, this.redis]) {
+      if (!(await withDeadline(connection.quit(), CLOSE_STEP_MS))) connection.disconnect();
+    }
     await this.prisma.$disconnect();
     this.logger.info({ workerId: this.id, batches: this.metrics.batches, sentences: this.metrics.sentences }, "Worker stopped");
   }
+
 }

@@ -28,6 +28,7 @@ export {
 export { controlMessageSchema, desiredModelSchema, loadModelMessageSchema, type ControlMessage, type DesiredModel, type LoadModelMessage } from "./control.ts";
 export { InvalidRequestError, JobNotFoundError, ResultTimeoutError } from "./errors.ts";
 export { DEFAULT_JOB_OPTIONS } from "./job-options.ts";
+export { logConnectionErrors } from "./connection-log.ts";
 export { CORPUS_QUEUE, INTERACTIVE_QUEUE, chunkJobId, redisKeys } from "./names.ts";
 export { JobStore, type ItemInput, type JobView, type NewJob } from "./store/job-store.ts";
 export { JobMissingError, ResultWriter, type ItemOutcome, type KindOutcomes, type WriteSummary } from "./store/result-writer.ts";

@@ -10,6 +10,8 @@ import type { CorpusOptions } from "../corpus/options.ts";
 import { createPrismaClient } from "../db/client.ts";
 import type { PrismaClient } from "../db/generated/client.ts";
 import type { FillMaskResult, Outcome, ScoreResult } from "../engine/types.ts";
+import { createLogger, type Logger } from "../logger.ts";
+import { logConnectionErrors } from "./connection-log.ts";
 import { chunkJobName, jobCatalog, kindOptions, type JobKind, type KindOptions } from "./catalog.ts";
 import { loadModelMessageSchema, type LoadModelMessage } from "./control.ts";
 import { chunkLineNumbers, importCorpus, type ChunkRange } from "./corpus-import.ts";
@@ -78,24 +80,29 @@ export class MaskfillProducer {
     private readonly redis: Redis,
     private readonly prisma: PrismaClient,
     private readonly ownsPrisma: boolean,
+    private readonly logger: Logger,
   ) {
     const connection = redis;
     this.interactive = new Queue(INTERACTIVE_QUEUE, { connection, prefix: config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
     this.corpus = new Queue(CORPUS_QUEUE, { connection, prefix: config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    logConnectionErrors(redis, "producer", logger);
+    logConnectionErrors(this.interactive, `queue:${INTERACTIVE_QUEUE}`, logger);
+    logConnectionErrors(this.corpus, `queue:${CORPUS_QUEUE}`, logger);
     this.store = new JobStore(prisma);
   }
 
   /**
    * Connects to Redis and Postgres. Pass `prisma` to share an existing client (it is then not
-   * disconnected by close()).
+   * disconnected by close()), and `logger` to receive connection errors (default: a pino logger
+   * named "producer").
    */
-  static connect(config: ProducerConfig, options: { prisma?: PrismaClient } = {}): MaskfillProducer {
+  static connect(config: ProducerConfig, options: { prisma?: PrismaClient; logger?: Logger } = {}): MaskfillProducer {
     if (!Number.isInteger(config.chunkSize) || config.chunkSize < 1) {
       throw new InvalidRequestError(`chunkSize must be a whole number of at least 1, got ${config.chunkSize}.`);
     }
     const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
     const prisma = options.prisma ?? createPrismaClient(config.databaseUrl);
-    return new MaskfillProducer(config, redis, prisma, options.prisma === undefined);
+    return new MaskfillProducer(config, redis, prisma, options.prisma === undefined, options.logger ?? createLogger("producer"));
   }
 
   /** Stores a sentence job and queues it; returns its id without waiting for the result. */
@@ -285,6 +292,7 @@ export class MaskfillProducer {
         connection: { ...this.redis.options, maxRetriesPerRequest: null },
         prefix: this.config.queuePrefix,
       });
+      logConnectionErrors(events, `events:${INTERACTIVE_QUEUE}`, this.logger);
       await events.waitUntilReady();
       return events;
     })();
