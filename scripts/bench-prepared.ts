@@ -1,7 +1,7 @@
 // Benchmark of prepared graphs: the machine's fp32 MatMul rate, the model's fill-mask ceiling,
 // the engine's fill-mask rate against it, PLL scoring with the prepared graph against
 // full logits, and peak resident memory. Run: npx tsx scripts/bench-prepared.ts --help
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -13,7 +13,8 @@ import { measureMatMulRate, PreparedRunner, preparedFileName, usefulFlopsPerSent
 const USAGE = `Usage: npx tsx scripts/bench-prepared.ts --model DIR [options]
 
   --model DIR          model directory; run \`maskfill model prepare DIR\` first to measure the prepared graph
-  --mode MODE          fill-mask (default) or scoring
+  --mode MODE          fill-mask (default), scoring (prepared graph against full logits) or
+                       score-memory (Engine.score over the input in chunks of 64, with peak RSS)
   --input FILE         one sentence per line (default: scripts/data/masked-1024.txt, or plain-256.txt for scoring)
   --limit N            use N evenly spaced lines (default 64 for fill-mask, 8 for scoring)
   --token-budget N     padded tokens per batch (default 2048)
@@ -132,6 +133,37 @@ async function benchScoring(modelDir: string, texts: string[], tokenBudget: numb
   };
 }
 
+/** Scores the texts through Engine.score in chunks of 64, as a worker does, and reports speed and peak RSS. */
+async function benchScoreMemory(modelDir: string, texts: string[], tokenBudget: number, threads: number, provider: "cpu" | "cuda"): Promise<Record<string, unknown>> {
+  const engine = await Engine.load({ modelDir, tokenBudget, intraOpThreads: threads, executionProvider: provider });
+  const modelBytes = (await stat(engine.info.onnxPath)).size;
+  const afterLoadMiB = process.memoryUsage().rss / 2 ** 20;
+  let scoredTokens = 0;
+  const started = performance.now();
+  try {
+    for (let start = 0; start < texts.length; start += 64) {
+      const outcomes = await engine.score(texts.slice(start, start + 64).map((text) => ({ text })));
+      for (const outcome of outcomes) {
+        if (outcome.ok) scoredTokens += outcome.value.tokens.length;
+      }
+    }
+  } finally {
+    await engine.dispose();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const peakMiB = process.resourceUsage().maxRSS / 1024;
+  return {
+    prepared: engine.preparedRunner !== null,
+    sentences: texts.length,
+    scoredTokens,
+    scoredTokensPerSecond: scoredTokens / seconds,
+    modelMiB: modelBytes / 2 ** 20,
+    rssAfterLoadMiB: afterLoadMiB,
+    peakRssMiB: peakMiB,
+    peakOverModelSize: peakMiB / (modelBytes / 2 ** 20),
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -151,9 +183,11 @@ async function main(): Promise<void> {
     return;
   }
   if (values.model === undefined) throw new Error("--model is required: pass a model directory. Run with --help.");
-  if (values.mode !== "fill-mask" && values.mode !== "scoring") throw new Error(`--mode must be fill-mask or scoring; got "${values.mode}".`);
+  if (values.mode !== "fill-mask" && values.mode !== "scoring" && values.mode !== "score-memory") {
+    throw new Error(`--mode must be fill-mask, scoring or score-memory; got "${values.mode}".`);
+  }
   if (values.provider !== "cpu" && values.provider !== "cuda") throw new Error(`--provider must be cpu or cuda; got "${values.provider}".`);
-  const scoring = values.mode === "scoring";
+  const scoring = values.mode !== "fill-mask";
   const input = values.input ?? new URL(scoring ? "data/plain-256.txt" : "data/masked-1024.txt", import.meta.url).pathname;
   const lines = (await readFile(input, "utf8")).split("\n").filter((line) => line.trim() !== "");
   const texts = evenlySpaced(lines, positiveInteger("limit", values.limit, scoring ? 8 : 64));
@@ -162,9 +196,12 @@ async function main(): Promise<void> {
   const config = JSON.parse(await readFile(join(values.model, "config.json"), "utf8")) as Config;
   const loadBefore = loadavg()[0]!;
 
-  const result = scoring
-    ? await benchScoring(values.model, texts, tokenBudget, threads, values.provider)
-    : await benchFillMask(values.model, texts, tokenBudget, threads, values.provider, config);
+  const result =
+    values.mode === "scoring"
+      ? await benchScoring(values.model, texts, tokenBudget, threads, values.provider)
+      : values.mode === "score-memory"
+        ? await benchScoreMemory(values.model, texts, tokenBudget, threads, values.provider)
+        : await benchFillMask(values.model, texts, tokenBudget, threads, values.provider, config);
   const report = {
     date: new Date().toISOString(),
     machine: `${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`,

@@ -8,7 +8,7 @@ import { MaskedTextTokenizer } from "./masked-text-tokenizer.ts";
 import { readModelFiles, type ModelFiles } from "./model-files.ts";
 import { inspectOnnxFile } from "./onnx-parameters.ts";
 import { scoreTexts, type ScoringOptions } from "../scoring/score-texts.ts";
-import { loadPreparedGraph, type LoadedPreparedGraph } from "../prepare/load-prepared.ts";
+import { findPreparedGraph, loadPreparedGraph, type LoadedPreparedGraph } from "../prepare/load-prepared.ts";
 import { predictWithPreparedGraph } from "../prepare/prepared-fill-mask.ts";
 import type { PreparedRunner } from "../prepare/prepared-runner.ts";
 import { DeferredSession } from "../prepare/deferred-session.ts";
@@ -75,18 +75,23 @@ export class Engine {
       };
       const maxRowsPerBatch = rowsCoupled ? 1 : Number.POSITIVE_INFINITY;
       const tokenBudget = options.tokenBudget ?? DEFAULT_TOKEN_BUDGET;
-      const preparedGraph = await loadPreparedGraph({
-        sourcePath: files.onnxPath,
-        createSession: (path) => createSession(path, executionProvider, options.intraOpThreads ?? 0),
-        tokenBudget,
-        maxRowsPerBatch,
-        padTokenId: tokenizer.padTokenId,
-        vocabSize,
-        logger,
-      });
       // Fill-mask and scoring use the prepared graph when there is one, so the plain session is
-      // released and re-created only if a caller runs the full-logits runner; memory stays at one copy of the weights.
-      const plainSession = preparedGraph === null ? session : await DeferredSession.replace(session, () => createSession(files.onnxPath, executionProvider, options.intraOpThreads ?? 0));
+      // released before it loads and re-created only if a caller runs the full-logits runner
+      // (or the prepared graph fails to load). Memory stays at one copy of the weights.
+      const preparedPath = await findPreparedGraph(files.onnxPath, logger);
+      const plainSession = preparedPath === null ? session : await DeferredSession.replace(session, () => createSession(files.onnxPath, executionProvider, options.intraOpThreads ?? 0));
+      const preparedGraph =
+        preparedPath === null
+          ? null
+          : await loadPreparedGraph({
+              path: preparedPath,
+              createSession: (path) => createSession(path, executionProvider, options.intraOpThreads ?? 0),
+              tokenBudget,
+              maxRowsPerBatch,
+              padTokenId: tokenizer.padTokenId,
+              vocabSize,
+              logger,
+            });
       const runner = new BatchRunner(plainSession, tokenBudget, tokenizer.padTokenId, vocabSize, maxRowsPerBatch);
       logger.info({ model: info.name, onnxPath: info.onnxPath, variant: info.variant, executionProvider, loadMs: info.loadMs, oneSequencePerBatch: rowsCoupled }, "Model loaded");
       const engine = new Engine(info, tokenizer, runner, plainSession, options.maxMasksPerText ?? DEFAULT_MAX_MASKS_PER_TEXT, logger);

@@ -4,5 +4,5 @@ export { PreparedIo, preparedFileName, preparedRecordFileName, PREPARED_FORMAT_V
 export { preparedRecordSchema, type PreparedRecord } from "./prepared-record.ts";
 export { PrepareError } from "./errors.ts";
 export { verifyPreparedModel, type VerifyReport } from "./verify-prepared.ts";
-export { loadPreparedGraph, type LoadPreparedOptions, type LoadedPreparedGraph } from "./load-prepared.ts";
+export { findPreparedGraph, loadPreparedGraph, type LoadPreparedOptions, type LoadedPreparedGraph } from "./load-prepared.ts";
 export { measureMatMulRate, usefulFlopsPerSentence, type EncoderShape, type MatMulRate, type MatMulRateOptions } from "./ceiling.ts";

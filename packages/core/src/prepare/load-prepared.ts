@@ -8,8 +8,8 @@ import { PreparedRunner } from "./prepared-runner.ts";
 
 /** What loadPreparedGraph needs from the engine that loads the plain export. */
 export interface LoadPreparedOptions {
-  /** Path of the plain export; the prepared graph is looked up beside it. */
-  sourcePath: string;
+  /** Path of the prepared graph, as findPreparedGraph returns it. */
+  path: string;
   /** Creates a session with the engine's provider and tuning options. */
   createSession: (path: string) => Promise<ort.InferenceSession>;
   tokenBudget: number;
@@ -30,12 +30,12 @@ export interface LoadedPreparedGraph {
 }
 
 /**
- * Loads `<name>.prepared.onnx` beside the plain export when present. Returns null, with a
- * warning log, when it is missing, was made from a different source file, has an older format
- * or does not load: the plain export gives the same results, only slower.
+ * Returns the path of `<name>.prepared.onnx` beside the plain export when it exists and its
+ * record matches the export. Returns null when there is none, and null with a warning log
+ * when it was made from a different source file or has an older format: the plain export
+ * gives the same results, only slower.
  */
-export async function loadPreparedGraph(options: LoadPreparedOptions): Promise<LoadedPreparedGraph | null> {
-  const { sourcePath, logger } = options;
+export async function findPreparedGraph(sourcePath: string, logger: Logger): Promise<string | null> {
   const dir = dirname(sourcePath);
   const path = join(dir, preparedFileName(basename(sourcePath)));
   const recordPath = join(dir, preparedRecordFileName(basename(sourcePath)));
@@ -43,12 +43,21 @@ export async function loadPreparedGraph(options: LoadPreparedOptions): Promise<L
   if (!present) {
     return null;
   }
-
   const problem = await checkRecord(recordPath, sourcePath);
   if (problem !== null) {
     logger.warn({ preparedPath: path, recordPath, problem }, "Ignoring the prepared graph; run `maskfill model prepare` again");
     return null;
   }
+  return path;
+}
+
+/**
+ * Loads a prepared graph found by findPreparedGraph. Returns null, with a warning log, when
+ * onnxruntime cannot load it or its inputs are not those the rewriter writes.
+ */
+export async function loadPreparedGraph(options: LoadPreparedOptions): Promise<LoadedPreparedGraph | null> {
+  const { path, logger } = options;
+  const recordPath = join(dirname(path), basename(path).replace(/\.onnx$/u, ".json"));
   let session: ort.InferenceSession;
   try {
     session = await options.createSession(path);

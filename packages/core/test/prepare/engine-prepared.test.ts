@@ -113,6 +113,27 @@ describe("engine with a prepared graph", () => {
     expect(Array.from(actual[1]!)).toEqual(Array.from(expected[1]!));
   });
 
+  it("falls back when the prepared graph is corrupt", async () => {
+    const model = await copyTinyModel();
+    try {
+      const result = await prepareModel({ modelDir: model.dir });
+      await writeFile(result.preparedPath, "not an onnx graph");
+      const lines: string[] = [];
+      const logger = pino({ level: "warn" }, { write: (line: string) => lines.push(line) });
+      const engine = await Engine.load({ modelDir: model.dir, logger });
+      try {
+        expect(engine.preparedRunner).toBeNull();
+        expect(lines.join("")).toContain("Ignoring the prepared graph because onnxruntime cannot load it");
+        const request = { text: golden[0]!.text, topK: golden[0]!.topK };
+        expectSamePredictions(values(await engine.fillMask([request])), values(await plain.fillMask([request])));
+      } finally {
+        await engine.dispose();
+      }
+    } finally {
+      await model.cleanup();
+    }
+  });
+
   it("ignores a prepared graph from another source", async () => {
     const model = await copyTinyModel();
     try {
