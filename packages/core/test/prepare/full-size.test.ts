@@ -15,7 +15,7 @@ import { readLines, TINY_DIR } from "./helpers.ts";
  */
 const CHECK_DIR = process.env.MASKFILL_PREPARED_CHECK_DIR;
 const PROVIDER = process.env.MASKFILL_EXECUTION_PROVIDER === "cuda" ? "cuda" : "cpu";
-const PROBABILITY_TOLERANCE = 1e-5;
+const PROBABILITY_TOLERANCE = Number(process.env.MASKFILL_PREPARED_TOLERANCE ?? 1e-5);
 const LOG_PROB_TOLERANCE = Number(process.env.MASKFILL_PREPARED_LOG_PROB_TOLERANCE ?? 1e-5);
 const PLL_SENTENCES = 6;
 const TOKEN_BUDGET = 4096;
