@@ -14,6 +14,9 @@ const nextConfig: NextConfig = {
     "pino",
     "csv-parse",
   ],
+  // The end-to-end tests build into a folder of their own per test run, so that two runs on one
+  // machine (or a developer's `next build`) never write the same build folder at once.
+  distDir: process.env["MASKFILL_NEXT_DIST_DIR"] || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
 };

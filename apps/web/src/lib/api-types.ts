@@ -60,6 +60,8 @@ export interface JobView {
   status: JobStatus;
   fileName: string | null;
   fileSize: number | null;
+  /** The input text of a single-sentence job; null for corpus jobs. */
+  sentence: string | null;
   total: number;
   done: number;
   failed: number;

@@ -18,7 +18,7 @@ function readOptions(options: unknown): JobView["options"] {
  * Maps a job row to the API's JobView. Throughput is finished items per second since the job
  * started; the ETA divides the remaining items by it and is only given while the job runs.
  */
-export function toJobView(row: Job, now: Date = new Date()): JobView {
+export function toJobView(row: Job, sentence: string | null = null, now: Date = new Date()): JobView {
   const finishedItems = row.itemsDone + row.itemsFailed;
   const end = row.finishedAt ?? now;
   const seconds = row.startedAt === null ? 0 : (end.getTime() - row.startedAt.getTime()) / 1000;
@@ -32,6 +32,7 @@ export function toJobView(row: Job, now: Date = new Date()): JobView {
     status: row.status,
     fileName: row.fileName,
     fileSize: row.fileSize,
+    sentence,
     total: row.itemsTotal,
     done: row.itemsDone,
     failed: row.itemsFailed,
@@ -46,11 +47,20 @@ export function toJobView(row: Job, now: Date = new Date()): JobView {
   };
 }
 
+/** Returns the input text of the single-sentence jobs among `rows`, by job id. */
+async function sentencesOf(prisma: PrismaClient, rows: Job[]): Promise<Map<string, string>> {
+  const ids = rows.filter((row) => row.source === "sentence").map((row) => row.id);
+  if (ids.length === 0) return new Map();
+  const items = await prisma.jobItem.findMany({ where: { jobId: { in: ids }, lineNumber: 1 }, select: { jobId: true, text: true } });
+  return new Map(items.map((item) => [item.jobId, item.text]));
+}
+
 /** Returns one job, or throws a 404 ApiError naming the id. */
 export async function findJob(prisma: PrismaClient, id: string): Promise<JobView> {
   const row = await prisma.job.findUnique({ where: { id } });
   if (row === null) throw new ApiError(404, "job_not_found", "errors.jobNotFound", { id }, { retryable: false });
-  return toJobView(row);
+  const sentences = await sentencesOf(prisma, [row]);
+  return toJobView(row, sentences.get(row.id) ?? null);
 }
 
 export interface JobListQuery {
@@ -81,5 +91,6 @@ export async function listJobs(prisma: PrismaClient, query: JobListQuery): Promi
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   const nextCursor = rows.length > query.limit && last !== undefined ? encodeCursor({ c: last.createdAt.toISOString(), id: last.id }) : null;
-  return { rows: page.map((row) => toJobView(row)), nextCursor };
+  const sentences = await sentencesOf(prisma, page);
+  return { rows: page.map((row) => toJobView(row, sentences.get(row.id) ?? null)), nextCursor };
 }

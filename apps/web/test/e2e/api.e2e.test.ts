@@ -75,6 +75,26 @@ describe("API without a worker", () => {
   it("workers list is empty", async () => {
     expect((await call<WorkersResponse>("/api/workers")).body).toEqual({ workers: [] });
   });
+
+  it("cancels a queued corpus job", async () => {
+    const uploadId = await upload("queued.txt", "One <mask>.\nTwo <mask>.\n");
+    const created = await call<{ job: JobView; rows: number }>("/api/jobs", { method: "POST", body: JSON.stringify({ uploadId, corpus: { format: "txt" } }) });
+    expect(created.status).toBe(201);
+    expect(created.body.rows).toBe(2);
+    expect(created.body.job).toMatchObject({ status: "queued", total: 2, done: 0, failed: 0, fileName: "queued.txt", sentence: null });
+
+    const cancelled = await call<{ job: JobView }>(`/api/jobs/${created.body.job.id}/cancel`, { method: "POST" });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.job.status).toBe("cancelled");
+    expect(await readdir(stack.uploadDir)).toEqual([]);
+  });
+
+  it("rejected predictions queue nothing", async () => {
+    const sentences = await call<Page<JobView>>("/api/jobs?source=sentence");
+    expect(sentences.body.rows).toEqual([]);
+    const corpora = await call<Page<JobView>>("/api/jobs?source=corpus");
+    expect(corpora.body.rows.map((job) => job.fileName)).toEqual(["queued.txt"]);
+  });
 });
 
 describe("API with a worker", () => {
@@ -98,7 +118,7 @@ describe("API with a worker", () => {
     const probabilities = predictions.map((prediction) => prediction.probability);
     expect([...probabilities].sort((a, b) => b - a)).toEqual(probabilities);
     const job = await call<{ job: JobView }>(`/api/jobs/${response.body.jobId}`);
-    expect(job.body.job).toMatchObject({ source: "sentence", status: "completed", total: 1, done: 1, failed: 0 });
+    expect(job.body.job).toMatchObject({ source: "sentence", status: "completed", total: 1, done: 1, failed: 0, sentence: "The sky is <mask> today." });
     const results = await call<Page<ResultRowView>>(`/api/jobs/${response.body.jobId}/results`);
     expect(results.body.rows[0]?.masks).toEqual(response.body.result.masks);
   });
@@ -235,6 +255,44 @@ describe("API with a worker", () => {
     expect(rows.map((row) => [row.lineNumber, row.status])).toEqual([[1, "completed"], [2, "failed"], [3, "completed"]]);
     expect(rows[0]?.masks[0]).toHaveLength(2);
     expect(rows[1]?.error).toContain("text");
+  });
+
+  it("retries the failed items of a job", async () => {
+    const jobId = await runCorpus("retry.jsonl", '{"text":"Green <mask>."}\n{"text":5}\n', "jsonl");
+    const before = await call<{ job: JobView }>(`/api/jobs/${jobId}`);
+    expect(before.body.job).toMatchObject({ total: 2, done: 1, failed: 1 });
+
+    const retried = await call<{ retried: number }>(`/api/jobs/${jobId}/retry`, { method: "POST" });
+    expect(retried.status).toBe(200);
+    expect(retried.body.retried).toBe(1);
+    // The row that failed to parse has no text, so the engine fails it again.
+    const after = await waitFor(async () => {
+      const { body } = await call<{ job: JobView }>(`/api/jobs/${jobId}`);
+      return body.job.status === "completed" ? body.job : undefined;
+    }, 60_000, `job ${jobId} to complete again`);
+    expect(after).toMatchObject({ total: 2, done: 1, failed: 1 });
+  });
+
+  it("streams job snapshots as server-sent events", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${stack.baseUrl}/api/jobs/events?limit=3`, { signal: controller.signal });
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes("\n\n")) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    controller.abort();
+    const [eventLine = "", dataLine = ""] = text.split("\n");
+    expect(eventLine).toBe("event: snapshot");
+    const snapshot = JSON.parse(dataLine.slice("data: ".length)) as { jobs: JobView[]; hasMore: boolean };
+    expect(snapshot.jobs).toHaveLength(3);
+    expect(snapshot.hasMore).toBe(true);
+    const listed = await call<Page<JobView>>("/api/jobs?limit=3");
+    expect(snapshot.jobs.map((job) => job.id)).toEqual(listed.body.rows.map((job) => job.id));
   });
 
   it("serves Prometheus metrics", async () => {

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -84,8 +84,25 @@ export async function waitFor<T>(condition: () => Promise<T | undefined>, timeou
 }
 
 /**
- * Builds the web app with `next build` once per test run: the first test file to get here takes
- * a lock folder named after the vitest main process, and the others wait for its marker file.
+ * Build folder of this test run, relative to apps/web, named after the vitest main process.
+ * Separate folders let several test runs on one machine build and serve at the same time.
+ */
+export const testDistDir = `.next-e2e/run-${process.ppid}`;
+
+/** Deletes build folders of earlier test runs that are more than two hours old. */
+function pruneOldBuilds(): void {
+  const parent = resolve(webRoot, ".next-e2e");
+  if (!existsSync(parent)) return;
+  for (const name of readdirSync(parent)) {
+    const path = join(parent, name);
+    if (Date.now() - statSync(path).mtimeMs > 2 * 60 * 60 * 1000) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds the web app with `next build` into `testDistDir` once per test run: the first test file
+ * to get here takes a lock folder named after the vitest main process, and the others wait for
+ * its marker file.
  * The production build is what the tests exercise; it took 10-20 s on a 2-core machine, less
  * than `next dev` spends compiling every page on its first visit.
  */
@@ -99,7 +116,8 @@ export async function buildWebApp(): Promise<void> {
     if (readFileSync(marker, "utf8") !== "ok") throw new Error("`next build` failed in another test file; see its error");
     return;
   }
-  const result = spawnSync("npx", ["next", "build"], { cwd: webRoot, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, encoding: "utf8" });
+  pruneOldBuilds();
+  const result = spawnSync("npx", ["next", "build"], { cwd: webRoot, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", MASKFILL_NEXT_DIST_DIR: testDistDir }, encoding: "utf8" });
   writeFileSync(marker, result.status === 0 ? "ok" : "failed");
   if (result.status !== 0) throw new Error(`next build failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
 }
@@ -132,6 +150,7 @@ export async function startStack(webEnv: Record<string, string> = {}): Promise<S
     MASKFILL_UPLOAD_DIR: uploadDir,
     MASKFILL_MODEL_DIR: tinyModelDir,
     NEXT_TELEMETRY_DISABLED: "1",
+    MASKFILL_NEXT_DIST_DIR: testDistDir,
     LOG_LEVEL: "warn",
   };
   const nextBin = resolve(repoRoot, "node_modules/next/dist/bin/next");

@@ -6,7 +6,7 @@ import { useI18n } from "../../i18n/client.tsx";
 import { useEventSourceJson } from "../../hooks/useEventSourceJson.ts";
 import type { JobView } from "../../lib/api-types.ts";
 import { formatCount, formatDuration, formatTime } from "../../lib/format.ts";
-import { JOB_STATUSES } from "../../lib/schemas.ts";
+import { JOB_SOURCES, JOB_STATUSES } from "../../lib/schemas.ts";
 import type { MessageKey } from "../../i18n/translate.ts";
 import { ProgressBar } from "../ProgressBar.tsx";
 import { StateMessage } from "../StateMessage.tsx";
@@ -25,9 +25,11 @@ const SOURCE_LABELS: Record<JobView["source"], MessageKey> = { sentence: "jobs.s
 export function JobsTable() {
   const { locale, t } = useI18n();
   const [status, setStatus] = useState("");
+  const [source, setSource] = useState("");
   const [limit, setLimit] = useState(PAGE);
   const query = new URLSearchParams({ limit: String(limit) });
   if (status !== "") query.set("status", status);
+  if (source !== "") query.set("source", source);
   const { data, connected } = useEventSourceJson<{ jobs: JobView[]; hasMore: boolean }>(`/api/jobs/events?${query.toString()}`);
   const none = t("common.none");
 
@@ -40,6 +42,15 @@ export function JobsTable() {
             <option value="">{t("jobs.allStatuses")}</option>
             {JOB_STATUSES.map((name) => (
               <option key={name} value={name}>{t(statusLabelKey(name) ?? "jobs.status")}</option>
+            ))}
+          </select>
+        </label>
+        <label className="row" style={{ margin: 0 }}>
+          <span>{t("jobs.source")}</span>
+          <select value={source} onChange={(event) => setSource(event.target.value)} style={{ width: "auto" }} data-testid="source-filter">
+            <option value="">{t("jobs.allSources")}</option>
+            {JOB_SOURCES.map((name) => (
+              <option key={name} value={name}>{t(SOURCE_LABELS[name])}</option>
             ))}
           </select>
         </label>
@@ -72,6 +83,7 @@ export function JobsTable() {
                   <td>
                     <div>{t(SOURCE_LABELS[job.source])}</div>
                     {job.fileName && <div className="hint">{job.fileName}</div>}
+                    {job.sentence && <div className="hint clip" title={job.sentence}>{job.sentence}</div>}
                   </td>
                   <td><StatusBadge status={job.status} t={t} /></td>
                   <td><ProgressBar done={job.done} failed={job.failed} total={job.total} locale={locale} t={t} /></td>

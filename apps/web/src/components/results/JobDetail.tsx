@@ -44,6 +44,12 @@ export function JobDetail({ jobId }: { jobId: string }) {
             <dd>{job.kind}</dd>
             <dt>{t("jobs.source")}</dt>
             <dd>{job.fileName === null ? t("jobs.sourceSentence") : `${job.fileName}${job.fileSize === null ? "" : ` (${formatBytes(job.fileSize, locale)})`}`}</dd>
+            {job.sentence !== null && (
+              <>
+                <dt>{t("results.text")}</dt>
+                <dd>{job.sentence}</dd>
+              </>
+            )}
             <dt>{t("jobs.items")}</dt>
             <dd data-testid="job-counts">{t("jobs.itemsValue", { done: formatCount(job.done, locale), failed: formatCount(job.failed, locale), total: formatCount(job.total, locale) })}</dd>
             <dt>{t("results.options")}</dt>

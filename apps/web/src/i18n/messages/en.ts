@@ -154,6 +154,7 @@ export const en = {
     statusFailed: "failed",
     statusCancelled: "cancelled",
     allStatuses: "All statuses",
+    allSources: "All sources",
     liveOn: "Live",
     liveOff: "Reconnecting…",
     cancelDone: "Job cancelled.",

@@ -153,6 +153,7 @@ export const zhCN: Messages = {
     statusFailed: "失败",
     statusCancelled: "已取消",
     allStatuses: "全部状态",
+    allSources: "全部来源",
     liveOn: "实时",
     liveOff: "正在重新连接…",
     cancelDone: "任务已取消。",
