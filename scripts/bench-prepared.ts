@@ -14,7 +14,8 @@ const USAGE = `Usage: npx tsx scripts/bench-prepared.ts --model DIR [options]
 
   --model DIR          model directory; run \`maskfill model prepare DIR\` first to measure the prepared graph
   --mode MODE          fill-mask (default), scoring (prepared graph against full logits) or
-                       score-memory (Engine.score over the input in chunks of 64, with peak RSS)
+                       score-memory (Engine.score over the input in chunks of 64, with peak RSS), or
+                       int8 (fill-mask speed and top-1 agreement of model_quantized.onnx against model.onnx)
   --input FILE         one sentence per line (default: scripts/data/masked-1024.txt, or plain-256.txt for scoring)
   --limit N            use N evenly spaced lines (default 64 for fill-mask, 8 for scoring)
   --token-budget N     padded tokens per batch (default 2048)
@@ -164,6 +165,35 @@ async function benchScoreMemory(modelDir: string, texts: string[], tokenBudget: 
   };
 }
 
+/** Runs fill-mask with the fp32 and the int8 variant; reports both speeds, top-1 agreement and the largest top-1 probability difference. */
+async function benchInt8(modelDir: string, texts: string[], tokenBudget: number, threads: number): Promise<Record<string, unknown>> {
+  const runs: { prepared: boolean; seconds: number; top: { tokenId: number; probability: number }[] }[] = [];
+  for (const variant of ["fp32", "quantized"] as const) {
+    const engine = await Engine.load({ modelDir, variant, tokenBudget, intraOpThreads: threads });
+    try {
+      await engine.fillMask(texts.slice(0, 4).map((text) => ({ text })));
+      const started = performance.now();
+      const outcomes = await engine.fillMask(texts.map((text) => ({ text, topK: 1 })));
+      const seconds = (performance.now() - started) / 1000;
+      const top = outcomes.flatMap((outcome) => (outcome.ok ? outcome.value.masks.map((mask) => ({ tokenId: mask[0]!.tokenId, probability: mask[0]!.probability })) : []));
+      runs.push({ prepared: engine.preparedRunner !== null, seconds, top });
+    } finally {
+      await engine.dispose();
+    }
+  }
+  const [fp32, int8] = runs as [(typeof runs)[number], (typeof runs)[number]];
+  const agreeing = fp32.top.filter((entry, index) => entry.tokenId === int8.top[index]?.tokenId).length;
+  const maxDifference = Math.max(...fp32.top.map((entry, index) => Math.abs(entry.probability - (int8.top[index]?.probability ?? 0))));
+  return {
+    sentences: texts.length,
+    masks: fp32.top.length,
+    fp32: { prepared: fp32.prepared, sentencesPerSecond: texts.length / fp32.seconds },
+    int8: { prepared: int8.prepared, sentencesPerSecond: texts.length / int8.seconds },
+    top1Agreement: agreeing / fp32.top.length,
+    maxTop1ProbabilityDifference: maxDifference,
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -183,11 +213,11 @@ async function main(): Promise<void> {
     return;
   }
   if (values.model === undefined) throw new Error("--model is required: pass a model directory. Run with --help.");
-  if (values.mode !== "fill-mask" && values.mode !== "scoring" && values.mode !== "score-memory") {
-    throw new Error(`--mode must be fill-mask, scoring or score-memory; got "${values.mode}".`);
+  if (!["fill-mask", "scoring", "score-memory", "int8"].includes(values.mode)) {
+    throw new Error(`--mode must be fill-mask, scoring, score-memory or int8; got "${values.mode}".`);
   }
   if (values.provider !== "cpu" && values.provider !== "cuda") throw new Error(`--provider must be cpu or cuda; got "${values.provider}".`);
-  const scoring = values.mode !== "fill-mask";
+  const scoring = values.mode === "scoring" || values.mode === "score-memory";
   const input = values.input ?? new URL(scoring ? "data/plain-256.txt" : "data/masked-1024.txt", import.meta.url).pathname;
   const lines = (await readFile(input, "utf8")).split("\n").filter((line) => line.trim() !== "");
   const texts = evenlySpaced(lines, positiveInteger("limit", values.limit, scoring ? 8 : 64));
@@ -201,7 +231,9 @@ async function main(): Promise<void> {
       ? await benchScoring(values.model, texts, tokenBudget, threads, values.provider)
       : values.mode === "score-memory"
         ? await benchScoreMemory(values.model, texts, tokenBudget, threads, values.provider)
-        : await benchFillMask(values.model, texts, tokenBudget, threads, values.provider, config);
+        : values.mode === "int8"
+          ? await benchInt8(values.model, texts, tokenBudget, threads)
+          : await benchFillMask(values.model, texts, tokenBudget, threads, values.provider, config);
   const report = {
     date: new Date().toISOString(),
     machine: `${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`,

@@ -6,7 +6,7 @@ import { PREPARED_FORMAT_VERSION, PreparedIo, preparedFileName, preparedRecordFi
 import { preparedRecordSchema } from "./prepared-record.ts";
 import { PreparedRunner } from "./prepared-runner.ts";
 
-/** What loadPreparedGraph needs from the engine that loads the plain export. */
+/** Options of loadPreparedGraph, supplied by the engine that loads the plain export. */
 export interface LoadPreparedOptions {
   /** Path of the prepared graph, as findPreparedGraph returns it. */
   path: string;

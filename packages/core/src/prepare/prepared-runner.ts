@@ -15,7 +15,7 @@ export interface PreparedRequest {
   targetIds?: readonly (readonly number[])[];
 }
 
-/** What a prepared graph returns for one position; arrays are copies owned by the caller. */
+/** Outputs of a prepared graph for one position; the arrays are copies owned by the caller. */
 export interface PreparedRow {
   /** The topK most probable ids, highest first (ties: lower id first). */
   topIds: number[];
@@ -29,9 +29,9 @@ export interface PreparedRow {
 export type PreparedVisitor = (requestIndex: number, positionIndex: number, row: PreparedRow) => void;
 
 /**
- * Runs encoded sequences through a prepared graph (see `maskfill model prepare`): the same
- * length-sorted batches under a token budget as BatchRunner, but the session computes the LM
- * head only at the requested positions and returns top-k and target log-probabilities instead of
+ * Runs encoded sequences through a prepared graph (see `maskfill model prepare`) in the same
+ * length-sorted batches under a token budget as BatchRunner. The session computes the LM head
+ * only at the requested positions and returns top-k and target log-probabilities instead of
  * full logits. Batches of concurrent calls run one at a time.
  */
 export class PreparedRunner {
@@ -128,7 +128,7 @@ export class PreparedRunner {
       return;
     }
 
-    // Rows with fewer targets are padded with id 0; the visitor only sees the requested ones.
+    // Rows with fewer targets are padded with id 0, and the visitor receives only the requested ones.
     const targetIds = new BigInt64Array(flatPositions.length * targetWidth);
     let slot = 0;
     for (const requestIndex of batch) {

@@ -17,7 +17,7 @@ const CHECK_SENTENCES = [
 const CHECK_TOP_K = 5;
 const CHECK_TOKEN_BUDGET = 512;
 
-/** How closely a prepared graph reproduces the plain export on the check sentences. */
+/** Agreement between a prepared graph and the plain export on the check sentences. */
 export interface VerifyReport {
   positions: number;
   /** Masked positions whose most probable id is the same in both graphs. */
