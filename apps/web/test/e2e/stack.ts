@@ -184,7 +184,8 @@ export async function startStack(webEnv: Record<string, string> = {}): Promise<S
     },
   };
   try {
-    await waitFor(async () => ((await fetch(`${baseUrl}/api/workers`)).ok ? true : undefined), 60_000, `the web app on ${baseUrl}\n${web.output()}`);
+    // 401 also means the server is up: it is the answer when MASKFILL_AUTH is on.
+    await waitFor(async () => ([200, 401].includes((await fetch(`${baseUrl}/api/workers`)).status) ? true : undefined), 60_000, `the web app on ${baseUrl}\n${web.output()}`);
   } catch (error) {
     await stack.close();
     throw error;

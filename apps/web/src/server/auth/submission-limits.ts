@@ -1,6 +1,6 @@
 import type { Principal } from "@maskfill/core/auth";
 import type { PrismaClient } from "@maskfill/core/db";
-import { checkConcurrentJobs, checkFillOptions, checkQueueDepth, checkSentence, LimitExceededError, type LimitCode } from "@maskfill/core/limits";
+import { checkConcurrentJobs, checkFillOptions, checkQueueDepth, checkSentence, LimitExceededError, type LimitCode, type RateDecision } from "@maskfill/core/limits";
 import { localeOfRequest } from "../../i18n/server.ts";
 import { translatorFor, type MessageKey } from "../../i18n/translate.ts";
 import { ApiError } from "../http/api-error.ts";
@@ -53,11 +53,23 @@ async function asApiError<T>(action: () => T | Promise<T>, params?: Record<strin
 }
 
 /**
+ * Counts one request under a rate-limit key. Throws ApiError 503 queue_unavailable when Redis
+ * cannot be reached, so a Redis outage reads as one and not as an internal error.
+ */
+export async function consumeRate(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
+  try {
+    return await authServices().limiter.consume(key, limit, windowSeconds);
+  } catch (error) {
+    throw new ApiError(503, "queue_unavailable", "errors.queueUnavailable", {}, { cause: error });
+  }
+}
+
+/**
  * Counts one submission against the caller's per-account and per-IP rate limits in Redis.
  * Throws ApiError 429 with Retry-After when either is exceeded.
  */
 export async function enforceSubmissionRate(request: Request, principal: Principal): Promise<void> {
-  const { limiter, limits } = authServices();
+  const { limits } = authServices();
   const account = principal.tokenId === undefined ? `user:${principal.userId || principal.username}` : `token:${principal.tokenId}`;
   const ip = clientIp(request);
   const rules = [
@@ -65,7 +77,7 @@ export async function enforceSubmissionRate(request: Request, principal: Princip
     { key: `ip:${ip}`, limit: limits.ratePerIp, scope: "auth.scopeIp" as const },
   ];
   for (const rule of rules) {
-    const decision = await limiter.consume(rule.key, rule.limit, limits.rateWindowSeconds);
+    const decision = await consumeRate(rule.key, rule.limit, limits.rateWindowSeconds);
     if (!decision.allowed) {
       const error = new LimitExceededError("rate_limited", `rate limit ${rule.key} exceeded`, rule.limit, rule.limit + 1, decision.retryAfterSeconds);
       const scope = translatorFor(localeOfRequest(request))(rule.scope);

@@ -1,7 +1,7 @@
 import { signInSchema } from "@maskfill/core/auth";
 import { readJson } from "../../../../../server/http/read-body.ts";
 import { json, route } from "../../../../../server/http/route.ts";
-import { assertSameOrigin, authServices, clientIp, limitToApiError, sessionCookie, withAuthErrors } from "../../../../../server/auth/index.ts";
+import { assertSameOrigin, authServices, clientIp, consumeRate, limitToApiError, sessionCookie, withAuthErrors } from "../../../../../server/auth/index.ts";
 import { LimitExceededError } from "@maskfill/core/limits";
 import { logger } from "../../../../../server/logger.ts";
 
@@ -14,9 +14,9 @@ const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
 /** POST /api/auth/sign-in {username, password}: starts a session and sets its http-only cookie. */
 export const POST = route(async (request) => {
   assertSameOrigin(request);
-  const { store, limiter, secureCookies } = authServices();
+  const { store, secureCookies } = authServices();
   const ip = clientIp(request);
-  const decision = await limiter.consume(`sign-in:${ip}`, SIGN_IN_ATTEMPTS_PER_MINUTE, 60);
+  const decision = await consumeRate(`sign-in:${ip}`, SIGN_IN_ATTEMPTS_PER_MINUTE, 60);
   if (!decision.allowed) {
     const error = new LimitExceededError("rate_limited", "too many sign-in attempts", SIGN_IN_ATTEMPTS_PER_MINUTE, SIGN_IN_ATTEMPTS_PER_MINUTE + 1, decision.retryAfterSeconds);
     throw limitToApiError(error, { scope: ip, window: 60 });
