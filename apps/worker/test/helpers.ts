@@ -12,7 +12,7 @@ export const BUNDLED_MODEL_DIR = fileURLToPath(new URL("../../../models/mini-rob
 
 const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
-/** A queue prefix no other test uses. */
+/** Returns a queue prefix that no other test uses. */
 export function uniquePrefix(label: string): string {
   return `test-${label}-${randomBytes(4).toString("hex")}`;
 }

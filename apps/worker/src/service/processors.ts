@@ -20,7 +20,7 @@ import { withRetry } from "./retry.ts";
 
 type AnyOutcome = Outcome<FillMaskResult> | Outcome<ScoreResult>;
 
-/** What the processors share with the worker service. */
+/** Components the processors share with the worker service. */
 export interface ProcessorDeps {
   batcher: MicroBatcher<JobKind, EngineRequest, AnyOutcome>;
   models: ModelManager;

@@ -31,9 +31,9 @@ export const envSchema = z.object({
   /** Unset means the model directory's default variant (maskfill.json), else fp32. */
   MASKFILL_MODEL_VARIANT: z.enum(["fp32", "quantized", "fp16"], { error: "MASKFILL_MODEL_VARIANT must be fp32, quantized or fp16" }).optional(),
   MASKFILL_EXECUTION_PROVIDER: z.enum(["cpu", "cuda"], { error: "MASKFILL_EXECUTION_PROVIDER must be cpu or cuda" }).default("cpu"),
-  /** Corpus chunk jobs one worker holds at a time; their items share the worker's batches. */
+  /** Maximum corpus chunk jobs one worker runs at a time; their items share the worker's batches. */
   MASKFILL_CONCURRENCY: positiveInt("MASKFILL_CONCURRENCY", 4),
-  /** Single-sentence jobs one worker holds at a time. */
+  /** Maximum single-sentence jobs one worker runs at a time. */
   MASKFILL_INTERACTIVE_CONCURRENCY: positiveInt("MASKFILL_INTERACTIVE_CONCURRENCY", 64),
   /** Maximum padded tokens (rows x padded length) in one inference batch. */
   MASKFILL_TOKEN_BUDGET: positiveInt("MASKFILL_TOKEN_BUDGET", 2048),
@@ -102,7 +102,7 @@ export interface MaskfillConfig {
 }
 
 /**
- * Validates the environment and returns the configuration; throws ConfigError listing every
+ * Validates the environment and returns the configuration. Throws ConfigError listing every
  * invalid variable with its value, so a bad deployment fails at start-up and not on the first job.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): MaskfillConfig {

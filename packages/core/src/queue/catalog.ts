@@ -6,10 +6,10 @@ import { z } from "zod";
  * with Redis access can add jobs). Adding an inference kind means one entry in `kindOptions`.
  */
 
-/** Longest sentence accepted from a request or a corpus line, in characters. */
+/** Maximum length of a sentence from a request or a corpus line, in UTF-16 code units. */
 export const MAX_TEXT_LENGTH = 20_000;
 
-/** Most predictions per mask a request may ask for. */
+/** Maximum predictions per mask (topK) of a request. */
 export const MAX_TOP_K = 1_000;
 
 export const fillMaskOptionsSchema = z.strictObject({
@@ -100,8 +100,8 @@ export class InvalidPayloadError extends Error {
 }
 
 /**
- * Validates a job's payload against the schema of its name and returns the parsed payload
- * with defaults filled in; throws InvalidPayloadError naming the job, the field and the rule.
+ * Validates a job's payload against the schema of its name and returns the parsed payload with
+ * defaults filled in. Throws InvalidPayloadError naming the job, the field and the rule.
  */
 export function parseJobPayload<N extends JobName>(name: N, data: unknown): JobPayload<N>;
 export function parseJobPayload(name: string, data: unknown): JobPayload<JobName>;

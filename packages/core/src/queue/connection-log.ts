@@ -8,8 +8,8 @@ interface ConnectionEvents {
 
 /**
  * Logs the first error of an outage and the reconnection, instead of one line per reconnect
- * attempt. The listener also keeps an "error" event from crashing the process, which Node does
- * for an EventEmitter without one; failed calls still reject on their own.
+ * attempt. Node throws an "error" event that has no listener, so this listener also keeps the
+ * process alive. Failed calls still reject on their own.
  */
 export function logConnectionErrors(target: ConnectionEvents, name: string, logger: Logger, ids: Record<string, unknown> = {}): void {
   let down = false;

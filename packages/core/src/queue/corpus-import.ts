@@ -7,7 +7,7 @@ export interface ChunkRange {
   end: number;
 }
 
-/** What an import wrote. */
+/** Counts and chunk ranges of one corpus import. */
 export interface ImportSummary {
   /** Rows stored as pending items. */
   rows: number;

@@ -65,9 +65,9 @@ export interface CorpusSubmission {
 const jobIdSchema = z.uuid({ error: "job id must be a UUID" });
 
 /**
- * Producer API shared by the web app and the CLI: submits sentences and corpora, cancels and
- * retries jobs, reads job and worker state, and asks workers to load a model. It never loads
- * onnxruntime. Create one per process and close() it at shutdown.
+ * Producer API shared by the web app and the CLI. It submits sentences and corpora, cancels and
+ * retries jobs, reads job and worker state, and sends model load requests to workers. It does not
+ * import onnxruntime. Create one per process and close() it at shutdown.
  */
 export class MaskfillProducer {
   private readonly interactive: Queue;
@@ -156,7 +156,7 @@ export class MaskfillProducer {
 
   /**
    * Parses a corpus as a stream, stores its rows in bulk, then queues one chunk job per
-   * `chunkSize` rows. Neither Redis nor this process ever holds the whole corpus. Throws
+   * `chunkSize` rows. Neither Redis nor this process ever stores the whole corpus. Throws
    * CorpusFileError (the job is stored as failed) when the file as a whole is unusable.
    */
   async submitCorpus<K extends JobKind>(request: CorpusRequest<K>): Promise<CorpusSubmission> {

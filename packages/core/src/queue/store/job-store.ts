@@ -95,7 +95,7 @@ export class JobStore {
 
   /**
    * Returns the line numbers of a job's pending items, in order: the items a retry must run.
-   * NOTE: holds one number per pending item in memory (8 MB for a million items).
+   * NOTE: keeps one number per pending item in memory (about 8 MB for a million items).
    */
   async pendingLineNumbers(jobId: string): Promise<number[]> {
     const rows = await this.prisma.$queryRaw<{ line_number: number }[]>`
