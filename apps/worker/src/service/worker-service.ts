@@ -95,6 +95,7 @@ export class WorkerService {
     this.batcher = new MicroBatcher<JobKind, EngineRequest, AnyOutcome>({
       tokenBudget: config.tokenBudget,
       maxWaitMs: config.batchWaitMs,
+      maxInFlight: config.batchesInFlight,
       run: (kind, entries, report) => this.runBatch(kind, entries.map((entry) => entry.request), report),
       onBatch: (report, error) => this.recordBatch(report, error),
     });

@@ -44,6 +44,13 @@ export const envSchema = z.object({
     .min(0, { error: "MASKFILL_BATCH_WAIT_MS must be 0 or more" })
     .max(10_000, { error: "MASKFILL_BATCH_WAIT_MS must be at most 10000" })
     .default(5),
+  /**
+   * Batches handed to the inference thread before the first finishes. 2 keeps the thread busy
+   * while the main thread handles results; 1 lets a sentence wait behind one batch instead of two.
+   */
+  MASKFILL_BATCHES_IN_FLIGHT: positiveInt("MASKFILL_BATCHES_IN_FLIGHT", 2).refine((n) => n <= 8, {
+    error: "MASKFILL_BATCHES_IN_FLIGHT must be at most 8",
+  }),
   /** Items per corpus chunk job. */
   MASKFILL_CHUNK_SIZE: positiveInt("MASKFILL_CHUNK_SIZE", 256).refine((n) => n <= 10_000, {
     error: "MASKFILL_CHUNK_SIZE must be at most 10000",
@@ -91,6 +98,7 @@ export interface MaskfillConfig {
   interactiveConcurrency: number;
   tokenBudget: number;
   batchWaitMs: number;
+  batchesInFlight: number;
   chunkSize: number;
   queuePrefix: string;
   intraOpThreads: number;
@@ -129,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     interactiveConcurrency: e.MASKFILL_INTERACTIVE_CONCURRENCY,
     tokenBudget: e.MASKFILL_TOKEN_BUDGET,
     batchWaitMs: e.MASKFILL_BATCH_WAIT_MS,
+    batchesInFlight: e.MASKFILL_BATCHES_IN_FLIGHT,
     chunkSize: e.MASKFILL_CHUNK_SIZE,
     queuePrefix: e.MASKFILL_QUEUE_PREFIX,
     intraOpThreads: e.MASKFILL_INTRA_OP_THREADS,

@@ -13,6 +13,7 @@ describe("loadConfig", () => {
       interactiveConcurrency: 64,
       tokenBudget: 2048,
       batchWaitMs: 5,
+      batchesInFlight: 2,
       chunkSize: 256,
       queuePrefix: "maskfill",
       intraOpThreads: 0,
@@ -53,6 +54,7 @@ describe("loadConfig", () => {
     ["MASKFILL_EXECUTION_PROVIDER", "tpu", "MASKFILL_EXECUTION_PROVIDER must be cpu or cuda"],
     ["MASKFILL_QUEUE_PREFIX", "a:b", "MASKFILL_QUEUE_PREFIX must be 1-64 letters, digits, '_', '.' or '-'"],
     ["MASKFILL_CHUNK_SIZE", "20000", "MASKFILL_CHUNK_SIZE must be at most 10000"],
+    ["MASKFILL_BATCHES_IN_FLIGHT", "9", "MASKFILL_BATCHES_IN_FLIGHT must be at most 8"],
   ])("rejects %s=%s", (key, value, message) => {
     expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [key]: value })).toThrow(`- ${message} (got ${JSON.stringify(value)})`);
