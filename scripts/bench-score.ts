@@ -43,7 +43,7 @@ export interface ScoreBenchOptions {
   baseline: boolean;
 }
 
-/** Results of one scoring benchmark; `maxDifference` compares engine and baseline log-probabilities. */
+/** Results of one scoring benchmark. `maxDifference` is the largest gap between engine and baseline log-probabilities. */
 export interface ScoreBenchReport {
   model: { name: string; variant: string; parameterCount: number; preparedGraph: boolean };
   engine: ScoreBenchRun;
@@ -132,7 +132,7 @@ async function timeBaseline(engine: Engine, session: ort.InferenceSession, texts
   return { run: { sentences: texts.length, tokens, ms: performance.now() - started }, output };
 }
 
-/** Runs the scoring benchmark; the engine and the baseline use the same onnxruntime session options. */
+/** Runs the scoring benchmark. The engine and the baseline use the same onnxruntime session options. */
 export async function runScoreBench(options: ScoreBenchOptions): Promise<ScoreBenchReport> {
   const engine = await Engine.load({ modelDir: options.modelDir, tokenBudget: options.tokenBudget, intraOpThreads: options.threads });
   try {
@@ -217,6 +217,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+
   const lines = (await readFile(values.input, "utf8")).split("\n").filter((line) => line.trim() !== "");
   const texts = evenlySpaced(lines, integerOption("limit", values.limit, lines.length, 1));
   const threads = integerOption("threads", values.threads, availableParallelism(), 1);
@@ -230,6 +231,7 @@ async function main(): Promise<void> {
     baseline: !values["no-baseline"],
   });
   const loadAfter = loadavg()[0]!;
+
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`;
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), machine, loadAverage: { before: loadBefore, after: loadAfter }, input: values.input, of: lines.length, threads, ...report }, null, 2)}\n`);
