@@ -12,6 +12,8 @@ export interface BenchRun {
   sentences: number;
   tokens: number;
   ms: number;
+  /** CPU time of the process (user + system, all threads) during the run. */
+  cpuMs: number;
 }
 
 /** Job that the parent process sends to the peer. */
@@ -24,6 +26,10 @@ export interface PeerJob {
   /** Texts per pipeline call; each call pads to its longest text. */
   batchSize: number;
   warmupTexts: string[];
+  /** Timed passes over the texts; the fastest one is reported. */
+  repeat: number;
+  /** Intra-op threads for onnxruntime, the same number the engine uses. */
+  threads: number;
 }
 
 /** transformers.js dtype whose file name suffix matches each engine variant. */
@@ -39,19 +45,27 @@ async function runPeer(job: PeerJob): Promise<BenchRun> {
     subfolder: job.onnxSubfolder,
     dtype: PEER_DTYPES[job.variant],
     device: "cpu",
+    session_options: { intraOpNumThreads: job.threads },
   });
   try {
     await unmasker(job.warmupTexts, { top_k: 5 });
-    let tokens = 0;
-    const started = performance.now();
-    for (let i = 0; i < job.texts.length; i += job.batchSize) {
-      const batch = job.texts.slice(i, i + job.batchSize);
-      await unmasker(batch, { top_k: 5 });
-      for (const sentence of batch) {
-        tokens += unmasker.tokenizer.encode(sentence).length;
+    let best: BenchRun | null = null;
+    for (let pass = 0; pass < job.repeat; pass += 1) {
+      let tokens = 0;
+      const cpuStart = process.cpuUsage();
+      const started = performance.now();
+      for (let i = 0; i < job.texts.length; i += job.batchSize) {
+        const batch = job.texts.slice(i, i + job.batchSize);
+        await unmasker(batch, { top_k: 5 });
+        for (const sentence of batch) {
+          tokens += unmasker.tokenizer.encode(sentence).length;
+        }
       }
+      const cpu = process.cpuUsage(cpuStart);
+      const run = { sentences: job.texts.length, tokens, ms: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 };
+      if (best === null || run.ms < best.ms) best = run;
     }
-    return { sentences: job.texts.length, tokens, ms: performance.now() - started };
+    return best!;
   } finally {
     await unmasker.dispose();
   }
