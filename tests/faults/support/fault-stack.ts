@@ -101,10 +101,16 @@ export class FaultStack {
     await waitFor(async () => (await fetch(`${this.baseUrl}/api/health`)).status > 0, `the web app\n${web.output()}`, 60_000);
   }
 
-  /** Starts a worker process and waits until it reports ready with a model. */
-  async startWorker(id: string, env: Record<string, string> = {}): Promise<Started> {
+  /** Starts a worker process without waiting for it. */
+  spawnWorker(id: string, env: Record<string, string> = {}): Started {
     const worker = startProcess(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], { cwd: REPO_ROOT, env: { ...process.env, ...this.env, MASKFILL_WORKER_ID: id, ...env } });
     this.workers.set(id, worker);
+    return worker;
+  }
+
+  /** Starts a worker process and waits until it reports ready with a model. */
+  async startWorker(id: string, env: Record<string, string> = {}): Promise<Started> {
+    const worker = this.spawnWorker(id, env);
     await waitFor(async () => (await this.workerState(id))?.status === "ready", `worker ${id} to be ready\n${worker.output()}`, 90_000);
     return worker;
   }
