@@ -142,7 +142,7 @@ export class FaultStack {
 
   /** Uploads a corpus and returns its upload id; throws with the API's error otherwise. */
   async upload(name: string, content: string | Uint8Array): Promise<string> {
-    const answer = await this.api<{ uploadId: string }>(`/api/uploads?name=${encodeURIComponent(name)}`, { method: "POST", body: content });
+    const answer = await this.api<{ uploadId: string }>(`/api/uploads?name=${encodeURIComponent(name)}`, { method: "POST", body: content as BodyInit });
     if (answer.status !== 201) throw new Error(`upload of ${name} failed with ${answer.status}: ${JSON.stringify(answer.body)}`);
     return answer.body.uploadId;
   }
