@@ -63,6 +63,12 @@ async function maskedSentences(count: number, maskToken: string): Promise<string
   return result;
 }
 
+/** Returns the CPU time (user plus system, all threads) this process used since `start`, in ms. */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 /** Runs `work` while sampling event-loop delay; returns the work's result and the max delay in ms. */
 async function withLoopDelay<T>(work: () => Promise<T>): Promise<{ value: T; maxDelayMs: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
@@ -104,15 +110,16 @@ async function main(): Promise<void> {
   const texts = await maskedSentences(count, engine.info.maskToken);
   const requests: FillMaskRequest[] = texts.map((text) => ({ text, topK: 5 }));
   await engine.fillMask(requests.slice(0, 64));
-  const timeEngine = async (): Promise<{ ms: number; failures: number }> => {
+  const timeEngine = async (): Promise<{ ms: number; cpuMs: number; failures: number }> => {
     log(`Engine alone: ${count} sentences on ${engine.info.name}...`);
     const started = performance.now();
+    const cpuStart = process.cpuUsage();
     let failures = 0;
     for (let i = 0; i < requests.length; i += 512) {
       const outcomes = await engine.fillMask(requests.slice(i, i + 512));
       failures += outcomes.filter((outcome) => !outcome.ok).length;
     }
-    return { ms: performance.now() - started, failures };
+    return { ms: performance.now() - started, cpuMs: cpuMsSince(cpuStart), failures };
   };
   const engineBefore = await timeEngine();
 
@@ -153,17 +160,20 @@ async function main(): Promise<void> {
     const importMs = performance.now() - importStart;
     log(`Pipeline: running ${submission.chunks} chunks...`);
     const processStart = performance.now();
+    const processCpuStart = process.cpuUsage();
     let view = await producer.getJob(submission.jobId);
     while (view.status === "queued" || view.status === "running") {
       await new Promise((resolve) => setTimeout(resolve, 100));
       view = await producer.getJob(submission.jobId);
     }
     const processMs = performance.now() - processStart;
+    const processCpuMs = cpuMsSince(processCpuStart);
     const batches = worker.recentBatches;
     await worker.stop("benchmark finished");
     const engineAfter = await timeEngine();
     await engine.dispose();
     const engineMs = (engineBefore.ms + engineAfter.ms) / 2;
+    const engineCpuMs = (engineBefore.cpuMs + engineAfter.cpuMs) / 2;
     result = {
       model: modelDir,
       sentences: count,
@@ -174,6 +184,7 @@ async function main(): Promise<void> {
         beforeMs: Math.round(engineBefore.ms),
         afterMs: Math.round(engineAfter.ms),
         sentencesPerSecond: Math.round((count * 1000) / engineMs),
+        cpuMs: Math.round(engineCpuMs),
         failures: engineBefore.failures,
       },
       pipeline: {
@@ -182,12 +193,16 @@ async function main(): Promise<void> {
         itemsFailed: view.itemsFailed,
         importMs: Math.round(importMs),
         processMs: Math.round(processMs),
+        processCpuMs: Math.round(processCpuMs),
         sentencesPerSecond: Math.round((count * 1000) / processMs),
         endToEndSentencesPerSecond: Math.round((count * 1000) / (importMs + processMs)),
         meanBatchSize: Math.round(batches.reduce((sum, batch) => sum + batch.size, 0) / Math.max(1, batches.length)),
       },
       overheadMsPerSentence: Math.round(((processMs - engineMs) / count) * 1000) / 1000,
       throughputRatio: Math.round((engineMs / processMs) * 1000) / 1000,
+      // CPU time of this process (all threads), which other load on the machine disturbs less
+      // than wall time. It leaves out the Redis and PostgreSQL servers' own CPU time.
+      cpuOverheadMsPerSentence: Math.round(((processCpuMs - engineCpuMs) / count) * 1000) / 1000,
       eventLoop: { batchSize: blockingBatch.length, maxDelayOnMainThreadMs: Math.round(onMain.maxDelayMs), maxDelayWithInferenceThreadMs: Math.round(inThread.maxDelayMs) },
     };
   } finally {
@@ -206,6 +221,7 @@ async function main(): Promise<void> {
       `engine alone:   ${result.engine.sentencesPerSecond} sentences/s (mean of ${result.engine.beforeMs} ms before and ${result.engine.afterMs} ms after the pipeline)`,
       `pipeline:       ${result.pipeline.sentencesPerSecond} sentences/s (${result.pipeline.processMs} ms after an import of ${result.pipeline.importMs} ms; ${result.pipeline.endToEndSentencesPerSecond} sentences/s end to end)`,
       `overhead:       ${result.overheadMsPerSentence} ms per sentence; pipeline reaches ${(result.throughputRatio * 100).toFixed(1)}% of the engine's throughput`,
+      `CPU time:       engine ${result.engine.cpuMs} ms, pipeline ${result.pipeline.processCpuMs} ms in this process: ${result.cpuOverheadMsPerSentence} ms more per sentence`,
       `event loop:     max delay ${result.eventLoop.maxDelayOnMainThreadMs} ms with session.run on the main thread, ${result.eventLoop.maxDelayWithInferenceThreadMs} ms with the inference thread (batch of ${result.eventLoop.batchSize})`,
       `job:            ${result.pipeline.status}, ${result.pipeline.itemsDone} done, ${result.pipeline.itemsFailed} failed, mean batch ${result.pipeline.meanBatchSize}`,
     ].join("\n"),

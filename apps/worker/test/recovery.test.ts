@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { Queue } from "bullmq";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
-import { CORPUS_QUEUE, MaskfillProducer, createLogger, type JobView, type MaskfillConfig } from "@maskfill/core/queue";
+import { CORPUS_QUEUE, MaskfillProducer, QueueUnavailableError, createLogger, type JobView, type MaskfillConfig } from "@maskfill/core/queue";
 import { WorkerService } from "../src/service/worker-service.ts";
 import { TINY_MODEL_DIR, deletePrefix, spawnWorker, testConfig, uniquePrefix, waitFor, type ChildWorker } from "./helpers.ts";
 import { TcpProxy } from "./tcp-proxy.ts";
@@ -125,7 +125,7 @@ describe("recovery", () => {
       viaProxy.port = String(proxy.port);
       services.push(await WorkerService.start({ ...config, databaseUrl: viaProxy.toString() }, createLogger("test-worker", "silent")));
 
-      proxy.pause();
+      await proxy.pause();
       const total = 200;
       const { jobId } = await producer.submitCorpus({ kind: "fill-mask", source: syntheticCorpus(total), corpus: { format: "txt" } });
       const queue = new Queue(CORPUS_QUEUE, { connection: { url: config.redisUrl }, prefix: config.queuePrefix });
@@ -134,7 +134,7 @@ describe("recovery", () => {
       expect(proxy.rejectedConnections).toBeGreaterThan(0);
       expect((await producer.getJob(jobId)).itemsDone).toBe(0);
 
-      proxy.resume();
+      await proxy.resume();
       const done = await waitForStatus(producer, jobId, "completed", 90_000);
       expect(done.itemsDone).toBe(total);
       await expectCompleteResults(db, jobId, total);
@@ -153,11 +153,11 @@ describe("recovery", () => {
       const { jobId } = await producer.submitCorpus({ kind: "fill-mask", source: syntheticCorpus(total), corpus: { format: "txt" } });
       await waitFor(async () => (await producer.getJob(jobId)).itemsDone > 0, "the first chunk to finish");
 
-      proxy.pause();
+      await proxy.pause();
       await waitFor(() => proxy.rejectedConnections >= 2, "the worker to try reconnecting twice");
       expect((await producer.getJob(jobId)).status).toBe("running");
 
-      proxy.resume();
+      await proxy.resume();
       const done = await waitForStatus(producer, jobId, "completed", 90_000);
       expect(done.itemsDone).toBe(total);
       expect(done.itemsFailed).toBe(0);
@@ -165,6 +165,38 @@ describe("recovery", () => {
       // Stop the worker while its Redis is still reachable through the proxy.
       await worker.stop("test finished");
     } finally {
+      await proxy.close();
+    }
+  });
+
+  it("keeps a corpus whose chunks could not be queued", async () => {
+    const proxy = await TcpProxy.start(6379);
+    const viaProxy = MaskfillProducer.connect(
+      { ...config, redisUrl: `redis://127.0.0.1:${proxy.port}`, redisTimeoutMs: 1_000 },
+      { logger: createLogger("test-producer", "silent") },
+    );
+    try {
+      await proxy.pause({ refuse: true });
+      const total = 120;
+      const failure = await viaProxy.submitCorpus({ kind: "fill-mask", source: syntheticCorpus(total), corpus: { format: "txt" } }).catch((error: Error) => error);
+      expect(failure).toBeInstanceOf(QueueUnavailableError);
+      const stored = await db.prisma.job.findFirstOrThrow({ orderBy: { createdAt: "desc" } });
+      expect(stored.status).toBe("failed");
+      expect(stored.errorCode).toBe("enqueue_failed");
+      expect(stored.error).toBe(
+        "Queueing the chunk jobs failed: Redis did not answer within 1000 ms while queueing chunk jobs; check that Redis at REDIS_URL is running. Retry the job to queue its pending items.",
+      );
+      expect(stored.itemsTotal).toBe(total);
+      expect(await db.prisma.jobItem.count({ where: { jobId: stored.id, status: "pending" } })).toBe(total);
+
+      services.push(await WorkerService.start(config, createLogger("test-worker", "silent")));
+      await expect(producer.retryFailedItems(stored.id)).resolves.toEqual({ jobId: stored.id, items: total });
+      const done = await waitForStatus(producer, stored.id, "completed");
+      expect(done.itemsDone).toBe(total);
+      await expectCompleteResults(db, stored.id, total);
+    } finally {
+      await proxy.resume();
+      await viaProxy.close();
       await proxy.close();
     }
   });

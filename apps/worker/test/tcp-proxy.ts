@@ -3,51 +3,70 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 /** A loopback TCP proxy that a test can pause and resume, to make a server briefly unreachable. */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
+  private server: Server | undefined;
   private paused = false;
   /** Connections closed at once because the proxy was paused. */
   rejectedConnections = 0;
 
   private constructor(
-    private readonly server: Server,
+    private readonly targetPort: number,
     readonly port: number,
   ) {}
 
   /** Starts a proxy to 127.0.0.1:targetPort on a free loopback port. */
   static async start(targetPort: number): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
-    const server = createServer((client) => proxy!.accept(client, targetPort));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    if (address === null || typeof address === "string") throw new Error("The proxy has no TCP port.");
-    proxy = new TcpProxy(server, address.port);
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const address = probe.address();
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    if (address === null || typeof address === "string") throw new Error("Could not find a free loopback port.");
+    const proxy = new TcpProxy(targetPort, address.port);
+    await proxy.listen();
     return proxy;
   }
 
-  /** Cuts every open connection and closes new ones at once until resume(). */
-  pause(): void {
+  /**
+   * Cuts every open connection. New connections are then accepted and closed at once (counted in
+   * rejectedConnections), or with `refuse` the port stops listening, so connecting fails with
+   * ECONNREFUSED as when the server is down.
+   */
+  async pause(options: { refuse?: boolean } = {}): Promise<void> {
     this.paused = true;
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    if (options.refuse) await this.stopListening();
   }
 
   /** Forwards new connections again. */
-  resume(): void {
+  async resume(): Promise<void> {
     this.paused = false;
+    if (this.server === undefined) await this.listen();
   }
 
   /** Cuts every connection and stops listening. */
   async close(): Promise<void> {
-    this.pause();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.pause({ refuse: true });
   }
 
-  private accept(client: Socket, targetPort: number): void {
+  private async listen(): Promise<void> {
+    const server = createServer((client) => this.accept(client));
+    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", resolve));
+    this.server = server;
+  }
+
+  private async stopListening(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private accept(client: Socket): void {
     if (this.paused) {
       this.rejectedConnections += 1;
       client.destroy();
       return;
     }
-    const upstream = createConnection({ host: "127.0.0.1", port: targetPort });
+    const upstream = createConnection({ host: "127.0.0.1", port: this.targetPort });
     this.sockets.add(client);
     this.sockets.add(upstream);
     client.pipe(upstream).pipe(client);

@@ -24,3 +24,9 @@ export class ResultTimeoutError extends Error {
     super(message);
   }
 }
+
+/** Raised when Redis does not answer in time; the call may succeed once Redis is back, so a retry helps. */
+export class QueueUnavailableError extends Error {
+  override readonly name = "QueueUnavailableError";
+  readonly retryable = true;
+}

@@ -26,7 +26,7 @@ export {
   type SentencePayload,
 } from "./catalog.ts";
 export { controlMessageSchema, desiredModelSchema, loadModelMessageSchema, type ControlMessage, type DesiredModel, type LoadModelMessage } from "./control.ts";
-export { InvalidRequestError, JobNotFoundError, ResultTimeoutError } from "./errors.ts";
+export { InvalidRequestError, JobNotFoundError, QueueUnavailableError, ResultTimeoutError } from "./errors.ts";
 export { DEFAULT_JOB_OPTIONS } from "./job-options.ts";
 export { logConnectionErrors } from "./connection-log.ts";
 export { CORPUS_QUEUE, INTERACTIVE_QUEUE, chunkJobId, redisKeys } from "./names.ts";

@@ -15,7 +15,7 @@ import { logConnectionErrors } from "./connection-log.ts";
 import { chunkJobName, jobCatalog, kindOptions, type JobKind, type KindOptions } from "./catalog.ts";
 import { loadModelMessageSchema, type LoadModelMessage } from "./control.ts";
 import { chunkLineNumbers, importCorpus, type ChunkRange } from "./corpus-import.ts";
-import { InvalidRequestError, JobNotFoundError, ResultTimeoutError } from "./errors.ts";
+import { InvalidRequestError, JobNotFoundError, QueueUnavailableError, ResultTimeoutError } from "./errors.ts";
 import { DEFAULT_JOB_OPTIONS } from "./job-options.ts";
 import { CORPUS_QUEUE, INTERACTIVE_QUEUE, chunkJobId, redisKeys } from "./names.ts";
 import { JobStore, type JobView } from "./store/job-store.ts";
@@ -28,6 +28,8 @@ export interface ProducerConfig {
   queuePrefix: string;
   /** Items per corpus chunk job. */
   chunkSize: number;
+  /** Milliseconds a Redis call may take before it fails with QueueUnavailableError; default 10000. */
+  redisTimeoutMs?: number;
 }
 
 /** Result of a sentence request: the engine's outcome, which is an error for invalid input such as a missing mask. */
@@ -119,7 +121,12 @@ export class MaskfillProducer {
       modelVariant: "",
       items: [{ lineNumber: 1, text: request.text }],
     });
-    await this.interactive.add(kind, { jobId, ...payload }, { jobId });
+    try {
+      await this.redisCall("queueing the sentence job", this.interactive.add(kind, { jobId, ...payload }, { jobId }));
+    } catch (error) {
+      await this.store.failJob(jobId, "enqueue_failed", `Queueing the job failed: ${errorMessage(error)}. Submit the sentence again.`);
+      throw error;
+    }
     return { jobId };
   }
 
@@ -137,7 +144,7 @@ export class MaskfillProducer {
   /** Waits for a queued sentence job; see submitSentence for the errors. */
   async waitForSentence<K extends JobKind>(jobId: string, timeoutMs: number, events?: QueueEvents): Promise<SentenceOutcome<K>> {
     const queueEvents = events ?? (await this.queueEvents());
-    const job = await this.interactive.getJob(jobId);
+    const job = await this.redisCall("reading the job", this.interactive.getJob(jobId));
     if (job === undefined) {
       const view = await this.getJob(jobId);
       throw new InvalidRequestError(`Job ${jobId} is no longer in the queue (status ${view.status}); read its result with getJob().`);
@@ -188,7 +195,13 @@ export class MaskfillProducer {
     }
 
     await this.store.finishImport(jobId, summary.rows + summary.invalidRows, summary.invalidRows);
-    await this.enqueueChunks(kind, jobId, options, summary.chunks, 0);
+    try {
+      await this.enqueueChunks(kind, jobId, options, summary.chunks, 0);
+    } catch (error) {
+      // The items are stored, so the job can resume: retryFailedItems() queues every pending item.
+      await this.store.failJob(jobId, "enqueue_failed", `Queueing the chunk jobs failed: ${errorMessage(error)}. Retry the job to queue its pending items.`);
+      throw error;
+    }
     return { jobId, rows: summary.rows, invalidRows: summary.invalidRows, chunks: summary.chunks.length };
   }
 
@@ -200,7 +213,7 @@ export class MaskfillProducer {
     const id = parseJobId(jobId);
     await this.store.cancelJob(id);
     const view = await this.getJob(id);
-    if (view.source === "sentence") await this.interactive.remove(id).catch(() => 0);
+    if (view.source === "sentence") await this.redisCall("removing the job", this.interactive.remove(id)).catch(() => 0);
     return view;
   }
 
@@ -222,7 +235,7 @@ export class MaskfillProducer {
     if (view.source === "sentence") {
       const text = await this.store.sentenceText(id);
       if (text === null) throw new JobNotFoundError(`Job ${id} has no item to retry.`);
-      await this.interactive.add(view.kind, { jobId: id, text, options }, { jobId: `${id}-r${Date.now()}` });
+      await this.redisCall("queueing the sentence job", this.interactive.add(view.kind, { jobId: id, text, options }, { jobId: `${id}-r${Date.now()}` }));
     } else {
       await this.enqueueChunks(view.kind, id, options, chunkLineNumbers(lines, this.config.chunkSize), Date.now());
     }
@@ -239,7 +252,7 @@ export class MaskfillProducer {
 
   /** Returns the published state of every live worker. */
   async listWorkers(): Promise<WorkerState[]> {
-    return readWorkerStates(this.redis, this.config.queuePrefix);
+    return this.redisCall("reading worker states", readWorkerStates(this.redis, this.config.queuePrefix));
   }
 
   /**
@@ -253,9 +266,9 @@ export class MaskfillProducer {
     const message = parsed.data;
     if (message.workerId === undefined && message.modelDir !== undefined) {
       const desired = { modelDir: message.modelDir, ...(message.variant === undefined ? {} : { variant: message.variant }) };
-      await this.redis.set(redisKeys.desiredModel(this.config.queuePrefix), JSON.stringify(desired));
+      await this.redisCall("storing the model choice", this.redis.set(redisKeys.desiredModel(this.config.queuePrefix), JSON.stringify(desired)));
     }
-    const receivers = await this.redis.publish(redisKeys.control(this.config.queuePrefix), JSON.stringify(message));
+    const receivers = await this.redisCall("publishing the load request", this.redis.publish(redisKeys.control(this.config.queuePrefix), JSON.stringify(message)));
     return { receivers };
   }
 
@@ -275,13 +288,31 @@ export class MaskfillProducer {
     // addBulk in slices keeps each Redis transaction small for corpora with thousands of chunks.
     for (let i = 0; i < chunks.length; i += 500) {
       const slice = chunks.slice(i, i + 500);
-      await this.corpus.addBulk(
+      await this.redisCall("queueing chunk jobs", this.corpus.addBulk(
         slice.map((chunk, j) => ({
           name,
           data: { jobId, start: chunk.start, end: chunk.end, options },
           opts: { jobId: chunkJobId(jobId, attempt, i + j) },
         })),
-      );
+      ));
+    }
+  }
+
+  /**
+   * Waits for a Redis operation for at most redisTimeoutMs. BullMQ calls wait without limit while
+   * Redis is unreachable, which would hang an HTTP request. The operation itself is not
+   * cancelled and may still complete later.
+   */
+  private async redisCall<T>(what: string, operation: Promise<T>): Promise<T> {
+    const timeoutMs = this.config.redisTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueUnavailableError(`Redis did not answer within ${timeoutMs} ms while ${what}; check that Redis at REDIS_URL is running.`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([operation, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -293,7 +324,7 @@ export class MaskfillProducer {
         prefix: this.config.queuePrefix,
       });
       logConnectionErrors(events, `events:${INTERACTIVE_QUEUE}`, this.logger);
-      await events.waitUntilReady();
+      await this.redisCall("connecting to queue events", events.waitUntilReady());
       return events;
     })();
     return this.events;
@@ -307,6 +338,11 @@ function parseKindOptions<K extends JobKind>(kind: K, options: unknown): { kind:
   const parsed = kindOptions[kind].safeParse(options ?? {});
   if (!parsed.success) throw new InvalidRequestError(describeIssues(`Invalid ${kind} options`, parsed.error));
   return { kind, options: parsed.data as KindOptions[K] };
+}
+
+/** Returns an error's message without its final period, for use inside a longer sentence. */
+function errorMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
 }
 
 function parseJobId(jobId: string): string {
