@@ -1,0 +1,93 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AuthStore, hashSecret } from "@maskfill/core/auth";
+import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
+
+const BIN = fileURLToPath(new URL("../../bin/maskfill.js", import.meta.url));
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+
+afterAll(async () => {
+  await database.drop();
+});
+
+/** Runs the maskfill CLI against the test database, writing `input` to its standard input. */
+function maskfill(args: string[], input = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: "silent" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+describe("maskfill users and tokens", () => {
+  it("creates the first admin from standard input", async () => {
+    const result = await maskfill(["users", "add", "Root", "--role", "admin", "--password-stdin"], "first admin password\n");
+    expect(result.stderr).toBe('Created admin "root".\n');
+    expect(result.code).toBe(0);
+    const user = await database.prisma.user.findUniqueOrThrow({ where: { username: "root" } });
+    expect(result.stdout).toBe(`${user.id}\n`);
+    expect((await new AuthStore(database.prisma).signIn({ username: "root", password: "first admin password" })).principal.role).toBe("admin");
+  });
+
+  it("rejects a short password and a bad role", async () => {
+    const short = await maskfill(["users", "add", "bob", "--role", "viewer", "--password-stdin"], "short\n");
+    expect(short.code).toBe(1);
+    expect(short.stderr).toBe("maskfill users: password must have at least 12 characters\n");
+    const role = await maskfill(["users", "add", "bob", "--role", "root", "--password-stdin"], "long enough password\n");
+    expect(role.code).toBe(1);
+    expect(role.stderr).toContain('--role must be viewer, operator or admin (got "root")');
+    expect(await database.prisma.user.count({ where: { username: "bob" } })).toBe(0);
+  });
+
+  it("creates, lists and revokes a token", async () => {
+    await maskfill(["users", "add", "ops", "--role", "operator", "--password-stdin"], "operator password 1\n");
+    const created = await maskfill(["tokens", "create", "ops", "--name", "nightly", "--expires-days", "30"]);
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^mf_[A-Za-z0-9_-]{43}$/);
+    const row = await database.prisma.apiToken.findUniqueOrThrow({ where: { tokenHash: hashSecret(token) } });
+    expect(row.name).toBe("nightly");
+
+    const listed = await maskfill(["tokens", "list", "ops"]);
+    const lines = listed.stdout.trim().split("\n");
+    expect(lines[0]).toBe("id\tname\tprefix\tuser\tlast_used\texpires\trevoked");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]?.split("\t").slice(0, 4)).toEqual([row.id, "nightly", token.slice(0, 11), "ops"]);
+    expect(listed.stdout).not.toContain(token);
+
+    expect((await maskfill(["tokens", "revoke", row.id])).code).toBe(0);
+    expect(await new AuthStore(database.prisma).resolveApiToken(token)).toBeNull();
+  });
+
+  it("refuses to revoke the last admin", async () => {
+    const result = await maskfill(["users", "revoke", "root"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('"root" is the last enabled admin; create another admin before revoking this one.');
+    expect((await database.prisma.user.findUniqueOrThrow({ where: { username: "root" } })).disabledAt).toBeNull();
+  });
+
+  it("revokes a user", async () => {
+    const result = await maskfill(["users", "revoke", "ops"]);
+    expect(result.code).toBe(0);
+    const listed = await maskfill(["users", "list"]);
+    const opsLine = listed.stdout.split("\n").find((line) => line.includes("\tops\t"));
+    expect(opsLine?.split("\t")[4]).not.toBe("-");
+  });
+
+  it("names an unknown user", async () => {
+    const result = await maskfill(["tokens", "create", "ghost", "--name", "x"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('maskfill tokens: user "ghost" not found; run `maskfill users list` to see the users\n');
+  });
+});
