@@ -27,10 +27,13 @@ function runStep(title: string, command: string, args: string[], cwd = root): vo
   }
 }
 
-/** Starts a long-running process whose exit stops the demo. */
+/**
+ * Starts a long-running process in its own process group, whose exit stops the demo. The group
+ * lets shutdown() reach grandchildren such as next-server, which a signal to the child misses.
+ */
 function startService(title: string, command: string, args: string[], cwd = root): void {
   // The demo is single-user local use, so access control is off unless MASKFILL_AUTH is set.
-  const child = spawn(command, args, { cwd, stdio: "inherit", env: { MASKFILL_AUTH: "off", ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const child = spawn(command, args, { cwd, stdio: "inherit", detached: true, env: { MASKFILL_AUTH: "off", ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   children.push(child);
   child.on("exit", (code, signal) => {
     if (stopping) return;
@@ -41,12 +44,29 @@ function startService(title: string, command: string, args: string[], cwd = root
 
 let stopping = false;
 
-/** Stops every service with SIGTERM and exits. */
+/** Stops every service's process group with SIGTERM, waits for them, and exits. */
 function shutdown(exitCode: number): void {
   if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => process.exit(exitCode), 3000).unref();
+  const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+  for (const child of running) {
+    if (child.pid === undefined) continue;
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // The group has already exited.
+    }
+  }
+  let left = running.length;
+  if (left === 0) process.exit(exitCode);
+  for (const child of running) {
+    child.once("exit", () => {
+      left -= 1;
+      if (left === 0) process.exit(exitCode);
+    });
+  }
+  // The worker finishes its in-flight batches first; give up after 30 s.
+  setTimeout(() => process.exit(exitCode), 30_000).unref();
 }
 
 process.on("SIGINT", () => shutdown(0));
@@ -69,7 +89,7 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<boolean> {
 
 runStep("migrate the database", "npm", ["run", "db:migrate"]);
 runStep("build the web app", "npm", ["run", "build", "-w", "@maskfill/web"]);
-startService("worker", "npm", ["run", "worker"]);
+startService("worker", process.execPath, ["--import", "tsx", resolve(root, "apps/worker/src/main.ts")]);
 startService("web", process.execPath, [resolve(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], resolve(root, "apps/web"));
 
 const url = `http://localhost:${port}`;

@@ -42,7 +42,7 @@ export function formatDuration(seconds: number): string {
 /** Formats an ISO timestamp as a short local date and time; "—" for null. */
 export function formatTime(iso: string | null, locale: Locale): string {
   if (iso === null) return "—";
-  return new Intl.DateTimeFormat(locale, { dateStyle: "short", timeStyle: "medium" }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, { dateStyle: "short", timeStyle: "short" }).format(new Date(iso));
 }
 
 /** Shows a decoded token so that leading spaces and empty strings stay visible. */

@@ -68,7 +68,6 @@ export function JobsTable() {
                 <th>{t("jobs.source")}</th>
                 <th>{t("jobs.status")}</th>
                 <th>{t("jobs.progress")}</th>
-                <th className="hide-narrow">{t("jobs.items")}</th>
                 <th className="num hide-narrow">{t("jobs.throughput")}</th>
                 <th className="num hide-narrow">{t("jobs.eta")}</th>
                 <th className="hide-narrow">{t("jobs.created")}</th>
@@ -86,8 +85,10 @@ export function JobsTable() {
                     {job.sentence && <div className="hint clip" title={job.sentence}>{job.sentence}</div>}
                   </td>
                   <td><StatusBadge status={job.status} t={t} /></td>
-                  <td><ProgressBar done={job.done} failed={job.failed} total={job.total} locale={locale} t={t} /></td>
-                  <td className="hide-narrow" data-testid="job-counts">{t("jobs.itemsValue", { done: formatCount(job.done, locale), failed: formatCount(job.failed, locale), total: formatCount(job.total, locale) })}</td>
+                  <td className="progress-cell">
+                    <ProgressBar done={job.done} failed={job.failed} total={job.total} locale={locale} t={t} />
+                    <div className="hint" data-testid="job-counts">{t("jobs.itemsValue", { done: formatCount(job.done, locale), failed: formatCount(job.failed, locale), total: formatCount(job.total, locale) })}</div>
+                  </td>
                   <td className="num hide-narrow">{job.throughput === null ? none : t("common.perSecond", { value: formatCount(Math.round(job.throughput * 10) / 10, locale) })}</td>
                   <td className="num hide-narrow">{job.etaSeconds === null ? none : formatDuration(job.etaSeconds)}</td>
                   <td className="hide-narrow nowrap">{formatTime(job.createdAt, locale)}</td>

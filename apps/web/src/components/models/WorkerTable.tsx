@@ -18,7 +18,6 @@ export function WorkerTable({ workers, compact }: { workers: WorkerView[]; compa
             <th>{t("models.model")}</th>
             {!compact && <th className="num">{t("models.parameters")}</th>}
             {!compact && <th>{t("models.provider")}</th>}
-            {!compact && <th>{t("models.device")}</th>}
             <th>{t("models.state")}</th>
             {!compact && <th className="num">{t("models.loadTime")}</th>}
             <th className="num">{t("models.throughput")}</th>
@@ -29,14 +28,18 @@ export function WorkerTable({ workers, compact }: { workers: WorkerView[]; compa
         <tbody>
           {workers.map((worker) => (
             <tr key={worker.id} data-testid="worker-row">
-              {!compact && <td className="mono">{worker.id}</td>}
+              {!compact && <td className="mono nowrap">{worker.id}</td>}
               <td>
                 <div data-testid="worker-model">{worker.model?.name ?? none}</div>
                 {!compact && worker.model && <div className="hint mono">{worker.model.modelDir} ({worker.model.variant})</div>}
               </td>
               {!compact && <td className="num">{worker.model ? formatCompact(worker.model.parameterCount, locale) : none}</td>}
-              {!compact && <td>{worker.model?.executionProvider ?? none}</td>}
-              {!compact && <td>{worker.model?.device ?? none}</td>}
+              {!compact && (
+                <td>
+                  <div>{worker.model?.executionProvider ?? none}</div>
+                  {worker.model && <div className="hint">{t("models.deviceValue", { device: worker.model.device })}</div>}
+                </td>
+              )}
               <td>
                 <StatusBadge status={worker.status} t={t} />
                 {worker.error && <div className="error-text" data-testid="worker-error">{worker.error}</div>}
@@ -44,7 +47,7 @@ export function WorkerTable({ workers, compact }: { workers: WorkerView[]; compa
               {!compact && <td className="num">{worker.loadMs === null ? none : t("common.milliseconds", { value: formatCount(Math.round(worker.loadMs), locale) })}</td>}
               <td className="num">{worker.throughput === null ? none : t("common.perSecond", { value: formatCount(Math.round(worker.throughput * 10) / 10, locale) })}</td>
               {!compact && <td className="num">{formatCount(worker.sentencesProcessed, locale)}</td>}
-              {!compact && <td>{formatTime(worker.lastSeenAt, locale)}</td>}
+              {!compact && <td className="nowrap">{formatTime(worker.lastSeenAt, locale)}</td>}
             </tr>
           ))}
         </tbody>

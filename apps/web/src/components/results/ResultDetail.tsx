@@ -2,14 +2,16 @@
 
 import { useI18n } from "../../i18n/client.tsx";
 import type { ResultRowView } from "../../lib/api-types.ts";
+import { MASK_TOKEN } from "../../lib/schemas.ts";
+import { fillMasks } from "../playground/fill.ts";
 import { ProbabilityBars } from "../ProbabilityBars.tsx";
 
-/** Full detail of one row: every mask's predictions as bars, or the row's error. */
+/** Shows one row in full: the text filled with the top predictions, every mask's bars, or the row's error. */
 export function ResultDetail({ row }: { row: ResultRowView }) {
   const { locale, t } = useI18n();
   return (
     <div data-testid="row-detail">
-      <p className="filled">{row.text}</p>
+      {row.masks.length > 0 && <p className="filled">{fillMasks(row.text, row.masks.map((predictions) => predictions[0]?.token ?? MASK_TOKEN))}</p>}
       {row.error && <p className="error-text">{t("results.rowError", { message: row.error })}</p>}
       {row.masks.map((predictions, index) => (
         <div key={index}>
