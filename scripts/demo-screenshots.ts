@@ -1,16 +1,19 @@
 /**
  * Saves the dashboard screenshots of docs/images from a running demo (`npm run demo`), so the
  * pictures show the bundled mini model's predictions. Usage:
- *   npx tsx scripts/demo-screenshots.ts [BASE_URL]   (default http://localhost:3000)
- * It submits one prediction per sentence shown and one corpus job of 300 masked sentences. Chinese
- * pages are left out because they need a CJK system font (e.g. Debian's fonts-noto-cjk) to render.
+ *   npx tsx scripts/demo-screenshots.ts [BASE_URL] [--chinese]   (default http://localhost:3000)
+ * It submits one prediction per sentence shown and one corpus job of 300 masked sentences.
+ * `--chinese` also saves playground-zh-CN.png; it needs a CJK system font (e.g. Debian's
+ * fonts-noto-cjk), without which Chromium draws the Chinese text as empty boxes.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Page } from "playwright-core";
 
-const baseUrl = process.argv[2] ?? "http://localhost:3000";
+const args = process.argv.slice(2);
+const withChinese = args.includes("--chinese");
+const baseUrl = args.find((arg) => !arg.startsWith("--")) ?? "http://localhost:3000";
 const root = resolve(import.meta.dirname, "..");
 const outputDir = resolve(root, "docs/images");
 const chromiumPath = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
@@ -48,6 +51,13 @@ try {
   const page = await context.newPage();
   await predict(page, "A good <mask> is hard to find, and a <mask> friend is harder.", 6, 12);
   await save(page, "playground");
+
+  if (withChinese) {
+    await context.addCookies([{ name: "maskfill-locale", value: "zh-CN", url: baseUrl }]);
+    await predict(page, "Music is the <mask> of the soul.", 8, 8);
+    await save(page, "playground-zh-CN");
+    await context.clearCookies();
+  }
 
   await page.setViewportSize({ width: 390, height: 844 });
   await predict(page, "Music is the <mask> of the soul.", 5, 5);
