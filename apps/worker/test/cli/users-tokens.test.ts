@@ -1,25 +1,35 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthStore, hashSecret } from "@maskfill/core/auth";
 import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
+import { deletePrefix } from "../helpers.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/maskfill.js", import.meta.url));
 
 let database: TestDatabase;
+let workDir: string;
+const queuePrefix = `test-cli-auth-${randomBytes(4).toString("hex")}`;
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  workDir = await mkdtemp(join(tmpdir(), "maskfill-cli-auth-"));
 });
 
 afterAll(async () => {
   await database.drop();
+  await deletePrefix(queuePrefix);
+  await rm(workDir, { recursive: true, force: true });
 });
 
 /** Runs the maskfill CLI against the test database, writing `input` to its standard input. */
 function maskfill(args: string[], input = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: "silent" } });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: database.url, MASKFILL_QUEUE_PREFIX: queuePrefix, LOG_LEVEL: "silent" } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -89,5 +99,28 @@ describe("maskfill users and tokens", () => {
     const result = await maskfill(["tokens", "create", "ghost", "--name", "x"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('maskfill tokens: user "ghost" not found; run `maskfill users list` to see the users\n');
+  });
+
+  it("submit records the token's user as owner", async () => {
+    const store = new AuthStore(database.prisma);
+    const operator = await store.createUser({ username: "submitter", password: "submitter password", role: "operator" });
+    const viewer = await store.createUser({ username: "watcher", password: "watcher password 1", role: "viewer" });
+    const operatorToken = (await store.createApiToken({ userId: operator.id, name: "cli" })).token;
+    const viewerToken = (await store.createApiToken({ userId: viewer.id, name: "cli" })).token;
+    const corpus = join(workDir, "corpus.txt");
+    await writeFile(corpus, "The <mask> is red.\nA <mask> day.\n");
+
+    const submitted = await maskfill(["submit", corpus, "--token", operatorToken]);
+    expect(submitted.code).toBe(0);
+    const job = await database.prisma.job.findUniqueOrThrow({ where: { id: submitted.stdout.trim() } });
+    expect(job.ownerId).toBe(operator.id);
+
+    const jobsBefore = await database.prisma.job.count();
+    const refused = await maskfill(["submit", corpus, "--token", viewerToken]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('maskfill submit: the API token belongs to "watcher", a viewer; submitting jobs needs the operator role\n');
+    const revoked = await maskfill(["submit", corpus, "--token", "mf_invalid"]);
+    expect(revoked.stderr).toContain("the API token is invalid, revoked or expired");
+    expect(await database.prisma.job.count()).toBe(jobsBefore);
   });
 });

@@ -1,4 +1,4 @@
-import { AuthError, AuthStore } from "@maskfill/core/auth";
+import { AuthError, AuthStore, hasRole, type Principal } from "@maskfill/core/auth";
 import { createPrismaClient, Prisma } from "@maskfill/core/db";
 import { loadConfig } from "@maskfill/core/queue";
 
@@ -36,4 +36,27 @@ export function reportAuthError(command: string, error: unknown): number {
 /** Formats a date for tables, or "-" for null. */
 export function formatDate(value: Date | null): string {
   return value === null ? "-" : value.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * Resolves the API token that `maskfill submit` sends (--token or MASKFILL_API_TOKEN). Returns
+ * undefined without a token; throws when the token is invalid, revoked or expired, or its user
+ * is not at least an operator.
+ */
+export async function resolveSubmitter(token: string | undefined): Promise<Principal | undefined> {
+  if (token === undefined || token.trim() === "") return undefined;
+  const principal = await withAuthStore((store) => store.resolveApiToken(token.trim()));
+  if (principal === null) throw new Error("the API token is invalid, revoked or expired; ask an admin for a new one (`maskfill tokens create`)");
+  if (!hasRole(principal.role, "operator")) throw new Error(`the API token belongs to "${principal.username}", a ${principal.role}; submitting jobs needs the operator role`);
+  return principal;
+}
+
+/** Records the token's user as the owner of a job that `maskfill submit` created. */
+export async function recordSubmitter(jobId: string, principal: Principal): Promise<void> {
+  const prisma = createPrismaClient(loadConfig().databaseUrl, { maxConnections: 1 });
+  try {
+    await prisma.job.update({ where: { id: jobId }, data: { ownerId: principal.userId }, select: { id: true } });
+  } finally {
+    await prisma.$disconnect();
+  }
 }

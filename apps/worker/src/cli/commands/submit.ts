@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { isJobKind, loadConfig, MaskfillProducer, type JobView } from "@maskfill/core/queue";
+import { recordSubmitter, resolveSubmitter } from "./auth-cli.ts";
 import type { CliCommand } from "./index.ts";
 
 const HELP = `Usage: maskfill submit FILE [--kind fill-mask|score] [--top-k N] [--format txt|jsonl|csv] [--wait]
@@ -12,6 +13,8 @@ Stores a corpus file in Postgres and queues it for the workers. Prints the job i
   --field PATH       jsonl: key of the text (default "text")
   --column NAME      csv: header name or 0-based index of the text column
   --wait             print progress until the job finishes; exit code 1 if it fails
+  --token TOKEN      API token (mf_...) of an operator, recorded as the job's owner;
+                     default $MASKFILL_API_TOKEN
 `;
 
 /** `maskfill submit`: submits a corpus file as a job. */
@@ -29,6 +32,7 @@ export const submitCommand: CliCommand = {
         field: { type: "string" },
         column: { type: "string" },
         wait: { type: "boolean", default: false },
+        token: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -57,6 +61,7 @@ export const submitCommand: CliCommand = {
     }
     const column = values.column === undefined ? undefined : /^\d+$/.test(values.column) ? Number(values.column) : values.column;
 
+    const submitter = await resolveSubmitter(values.token ?? process.env.MASKFILL_API_TOKEN);
     const producer = MaskfillProducer.connect(loadConfig());
     try {
       const submission = await producer.submitCorpus({
@@ -65,6 +70,7 @@ export const submitCommand: CliCommand = {
         source: file,
         corpus: { format, ...(values.field === undefined ? {} : { field: values.field }), ...(column === undefined ? {} : { column }) },
       });
+      if (submitter !== undefined) await recordSubmitter(submission.jobId, submitter);
       process.stdout.write(`${submission.jobId}\n`);
       process.stderr.write(`Queued ${submission.rows} rows in ${submission.chunks} chunks; ${submission.invalidRows} invalid rows stored as failed items.\n`);
       if (!values.wait) return 0;
