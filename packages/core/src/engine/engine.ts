@@ -15,7 +15,7 @@ import { DeferredSession } from "../prepare/deferred-session.ts";
 import type { FillMaskRequest, FillMaskResult, LoadModelOptions, ModelInfo, Outcome, Prediction, ScoreRequest, ScoreResult } from "./types.ts";
 
 /** Default padded tokens per batch; measured on roberta-base/large shapes (see docs/benchmarks.md). */
-export const DEFAULT_TOKEN_BUDGET = 2048;
+export const DEFAULT_TOKEN_BUDGET = 1024;
 
 const NO_IDS: ReadonlySet<number> = new Set();
 

@@ -23,7 +23,7 @@ export interface LoadModelOptions {
   executionProvider?: ExecutionProviderName;
   /** Intra-op threads for the CPU provider; 0 (the default) lets onnxruntime choose. */
   intraOpThreads?: number;
-  /** Maximum padded tokens (batch rows x padded length) in one session.run call; default 2048. */
+  /** Maximum padded tokens (batch rows x padded length) in one session.run call; default 1024. */
   tokenBudget?: number;
   /** Maximum masks in one fill-mask text, 1..512; default 16. */
   maxMasksPerText?: number;

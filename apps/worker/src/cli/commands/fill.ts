@@ -38,7 +38,7 @@ Options:
   --chunk-size N         corpus rows per engine call (default 256)
   --no-progress          no progress bar on standard error
   --threads N            CPU threads for onnxruntime, 0 lets it choose (default 0)
-  --token-budget N       padded tokens per batch (default 2048)
+  --token-budget N       padded tokens per batch (default 1024)
   --execution-provider   cpu (default) or cuda
   -h, --help             show this help
 `;
