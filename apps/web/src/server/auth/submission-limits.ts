@@ -4,8 +4,11 @@ import { checkConcurrentJobs, checkFillOptions, checkQueueDepth, checkSentence, 
 import { localeOfRequest } from "../../i18n/server.ts";
 import { translatorFor, type MessageKey } from "../../i18n/translate.ts";
 import { ApiError } from "../http/api-error.ts";
+import { withTimeout } from "../with-timeout.ts";
 import { authServices } from "./auth-services.ts";
 import { clientIp } from "./client-ip.ts";
+
+const QUEUE_DEPTH_TIMEOUT_MS = 2_000;
 
 const MESSAGE_KEYS: Record<LimitCode, MessageKey> = {
   rate_limited: "auth.rateLimited",
@@ -104,7 +107,13 @@ export async function enforceFillOptions(options: { topK?: number | undefined; t
 /** Throws ApiError 503 "busy" with Retry-After when the interactive queue has more waiting jobs than MASKFILL_MAX_QUEUE_DEPTH. */
 export async function enforceQueueDepth(waiting: () => Promise<number>): Promise<void> {
   const { limits } = authServices();
-  const depth = await waiting();
+  let depth: number;
+  try {
+    // The queue connection retries forever while Redis is down, so the read gets a deadline.
+    depth = await withTimeout(waiting(), QUEUE_DEPTH_TIMEOUT_MS, "Reading the interactive queue depth");
+  } catch (error) {
+    throw new ApiError(503, "queue_unavailable", "errors.queueUnavailable", {}, { cause: error });
+  }
   await asApiError(() => checkQueueDepth(depth, limits));
 }
 
