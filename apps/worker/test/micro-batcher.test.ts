@@ -4,7 +4,14 @@ import { BatcherClosedError, MicroBatcher, type BatchEntry, type BatchReport } f
 type Kind = "fill-mask" | "score";
 
 /** Creates a batcher whose runner records each batch and echoes each request text after `delayMs`. */
-function recordingBatcher(options: { tokenBudget: number; maxWaitMs: number; maxInFlight?: number; delayMs?: number; fail?: (texts: string[]) => boolean }) {
+function recordingBatcher(options: {
+  tokenBudget: number;
+  maxWaitMs: number;
+  maxInFlight?: number;
+  bulkBudgetFactor?: number;
+  delayMs?: number;
+  fail?: (texts: string[]) => boolean;
+}) {
   const batches: string[][] = [];
   const reports: BatchReport<Kind>[] = [];
   let gate: Promise<void> = Promise.resolve();
@@ -12,6 +19,7 @@ function recordingBatcher(options: { tokenBudget: number; maxWaitMs: number; max
     tokenBudget: options.tokenBudget,
     maxWaitMs: options.maxWaitMs,
     maxInFlight: options.maxInFlight ?? 1,
+    bulkBudgetFactor: options.bulkBudgetFactor ?? 1,
     async run(kind, entries: BatchEntry<Kind, string>[]) {
       const texts = entries.map((entry) => entry.request);
       batches.push(texts);
@@ -158,9 +166,23 @@ describe("MicroBatcher", () => {
     expect(batches).toEqual([["a", "b"], ["c", "d"], ["e", "f"]]);
   });
 
+  it("gives bulk-only batches the larger budget", async () => {
+    const { batcher, batches, hold } = recordingBatcher({ tokenBudget: 20, maxWaitMs: 0, bulkBudgetFactor: 3 });
+    const release = hold();
+    const first = batcher.submit({ kind: "fill-mask", request: "first", priority: "bulk", jobId: "j", tokens: 10 });
+    const bulk = ["b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8"].map((text) =>
+      batcher.submit({ kind: "fill-mask", request: text, priority: "bulk", jobId: "j", tokens: 10 }),
+    );
+    const sentence = batcher.submit({ kind: "fill-mask", request: "sentence", priority: "interactive", jobId: "s", tokens: 10 });
+    release();
+    await Promise.all([first, sentence, ...bulk]);
+    expect(batches).toEqual([["first"], ["sentence", "b1"], ["b2", "b3", "b4", "b5", "b6", "b7"], ["b8"]]);
+  });
+
   it("rejects invalid options", () => {
     expect(() => new MicroBatcher({ tokenBudget: 0, maxWaitMs: 5, run: async () => [] })).toThrow("tokenBudget must be a whole number of at least 1, got 0");
     expect(() => new MicroBatcher({ tokenBudget: 10, maxWaitMs: -1, run: async () => [] })).toThrow("maxWaitMs must be 0 or more milliseconds, got -1");
     expect(() => new MicroBatcher({ tokenBudget: 10, maxWaitMs: 1, maxInFlight: 0, run: async () => [] })).toThrow("maxInFlight must be a whole number of at least 1, got 0");
+    expect(() => new MicroBatcher({ tokenBudget: 10, maxWaitMs: 1, bulkBudgetFactor: 0.5, run: async () => [] })).toThrow("bulkBudgetFactor must be 1 or more, got 0.5");
   });
 });

@@ -39,10 +39,16 @@ export interface BatchReport<K extends string> {
 export interface MicroBatcherOptions<K extends string, Req, Res> {
   /** Maximum padded tokens (rows x longest row) per batch; a single longer request still runs alone. */
   tokenBudget: number;
+  /**
+   * Multiplier of tokenBudget for batches without interactive requests; default 1. A larger
+   * batch lets the runner sort more requests by their exact length, at the price of a longer
+   * wait for a sentence that arrives while it runs.
+   */
+  bulkBudgetFactor?: number;
   /** Milliseconds the oldest pending request may wait for the batch to fill. */
   maxWaitMs: number;
   /**
-   * Maximum batches handed to `run` at the same time; default 2. With two, the runner already
+   * Maximum batches handed to `run` at the same time; default 1. With two, the runner already
    * has its next batch while this thread handles the previous results.
    */
   maxInFlight?: number;
@@ -72,6 +78,7 @@ export class MicroBatcher<K extends string, Req, Res> {
   private readonly bulk: Pending<K, Req, Res>[] = [];
   private running = 0;
   private readonly maxInFlight: number;
+  private readonly bulkBudgetFactor: number;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -83,7 +90,11 @@ export class MicroBatcher<K extends string, Req, Res> {
     if (!Number.isFinite(options.maxWaitMs) || options.maxWaitMs < 0) {
       throw new RangeError(`maxWaitMs must be 0 or more milliseconds, got ${options.maxWaitMs}`);
     }
-    this.maxInFlight = options.maxInFlight ?? 2;
+    this.bulkBudgetFactor = options.bulkBudgetFactor ?? 1;
+    if (!Number.isFinite(this.bulkBudgetFactor) || this.bulkBudgetFactor < 1) {
+      throw new RangeError(`bulkBudgetFactor must be 1 or more, got ${options.bulkBudgetFactor}`);
+    }
+    this.maxInFlight = options.maxInFlight ?? 1;
     if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) {
       throw new RangeError(`maxInFlight must be a whole number of at least 1, got ${options.maxInFlight}`);
     }
@@ -141,10 +152,17 @@ export class MicroBatcher<K extends string, Req, Res> {
     }
   }
 
+  /** Budget of the next batch of `kind`: the plain token budget when it will carry interactive requests. */
+  private budgetFor(kind: K): number {
+    const interactive = this.interactive.some((entry) => entry.kind === kind);
+    return interactive ? this.options.tokenBudget : this.options.tokenBudget * this.bulkBudgetFactor;
+  }
+
   /** True when the pending requests of the next batch's kind already fill the budget. */
   private isFull(): boolean {
     const head = this.interactive[0] ?? this.bulk[0];
     if (head === undefined) return false;
+    const budget = this.budgetFor(head.kind);
     let rows = 0;
     let longest = 0;
     for (const list of [this.interactive, this.bulk]) {
@@ -152,7 +170,7 @@ export class MicroBatcher<K extends string, Req, Res> {
         if (entry.kind !== head.kind) continue;
         rows += 1;
         longest = Math.max(longest, entry.tokens);
-        if (rows * longest >= this.options.tokenBudget) return true;
+        if (rows * longest >= budget) return true;
       }
     }
     return false;
@@ -201,7 +219,7 @@ export class MicroBatcher<K extends string, Req, Res> {
     const head = this.interactive[0] ?? this.bulk[0];
     if (head === undefined) return [];
     const kind = head.kind;
-    const budget = this.options.tokenBudget;
+    const budget = this.budgetFor(kind);
     const batch: Pending<K, Req, Res>[] = [];
     let longest = 0;
     const fits = (tokens: number) => batch.length === 0 || (batch.length + 1) * Math.max(longest, tokens) <= budget;

@@ -96,6 +96,7 @@ export class WorkerService {
       tokenBudget: config.tokenBudget,
       maxWaitMs: config.batchWaitMs,
       maxInFlight: config.batchesInFlight,
+      bulkBudgetFactor: config.bulkBatchFactor,
       run: (kind, entries, report) => this.runBatch(kind, entries.map((entry) => entry.request), report),
       onBatch: (report, error) => this.recordBatch(report, error),
     });

@@ -46,10 +46,18 @@ export const envSchema = z.object({
     .default(5),
   /**
    * Batches handed to the inference thread before the first finishes. 2 keeps the thread busy
-   * while the main thread handles results; 1 lets a sentence wait behind one batch instead of two.
+   * while the main thread handles results, but a sentence may then wait behind two batches.
    */
-  MASKFILL_BATCHES_IN_FLIGHT: positiveInt("MASKFILL_BATCHES_IN_FLIGHT", 2).refine((n) => n <= 8, {
+  MASKFILL_BATCHES_IN_FLIGHT: positiveInt("MASKFILL_BATCHES_IN_FLIGHT", 1).refine((n) => n <= 8, {
     error: "MASKFILL_BATCHES_IN_FLIGHT must be at most 8",
+  }),
+  /**
+   * Multiplier of the token budget for corpus-only batches, which the engine splits into session
+   * runs within the budget after sorting them by exact length. Larger values pad less, but a
+   * sentence may wait behind a longer batch.
+   */
+  MASKFILL_BULK_BATCH_FACTOR: positiveInt("MASKFILL_BULK_BATCH_FACTOR", 2).refine((n) => n <= 16, {
+    error: "MASKFILL_BULK_BATCH_FACTOR must be at most 16",
   }),
   /** Items per corpus chunk job. */
   MASKFILL_CHUNK_SIZE: positiveInt("MASKFILL_CHUNK_SIZE", 256).refine((n) => n <= 10_000, {
@@ -99,6 +107,7 @@ export interface MaskfillConfig {
   tokenBudget: number;
   batchWaitMs: number;
   batchesInFlight: number;
+  bulkBatchFactor: number;
   chunkSize: number;
   queuePrefix: string;
   intraOpThreads: number;
@@ -138,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenBudget: e.MASKFILL_TOKEN_BUDGET,
     batchWaitMs: e.MASKFILL_BATCH_WAIT_MS,
     batchesInFlight: e.MASKFILL_BATCHES_IN_FLIGHT,
+    bulkBatchFactor: e.MASKFILL_BULK_BATCH_FACTOR,
     chunkSize: e.MASKFILL_CHUNK_SIZE,
     queuePrefix: e.MASKFILL_QUEUE_PREFIX,
     intraOpThreads: e.MASKFILL_INTRA_OP_THREADS,
