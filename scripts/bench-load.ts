@@ -97,7 +97,7 @@ async function main(): Promise<number> {
   const bodies = sentences.map((text) => JSON.stringify({ text, topK }));
 
   if (!values["no-build"]) buildWebApp();
-  // The limits are raised so the benchmark measures throughput, not the rate limiter's answers.
+  // The limits are raised so the benchmark measures throughput, not rate-limit rejections.
   const stack = await FaultStack.start({
     MASKFILL_RATE_LIMIT_PER_TOKEN: "1000000000",
     MASKFILL_RATE_LIMIT_PER_IP: "1000000000",

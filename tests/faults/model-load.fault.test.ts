@@ -65,7 +65,7 @@ describe("model directory missing or corrupt at load", () => {
     }, `worker "broken" to report status error\n${stack.logs()}`, 60_000, 200);
     expect(state.model).toBeNull();
     expect(state.error).not.toBe("");
-    // The serving worker still answers, and the broken one takes no work.
+    // The serving worker still returns predictions, and the broken one takes no work.
     expect(await predictStatus()).toBe(200);
   });
 });

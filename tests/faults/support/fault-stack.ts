@@ -26,7 +26,7 @@ export interface JobCounts {
   itemsWithWrongResultCount: number;
 }
 
-/** A JSON API answer. */
+/** Status, headers and parsed body of an API response. */
 export interface ApiAnswer<T = unknown> {
   status: number;
   headers: Headers;
@@ -92,7 +92,7 @@ export class FaultStack {
     return `http://127.0.0.1:${this.webPort}`;
   }
 
-  /** Starts `next start` and waits until it answers. */
+  /** Starts `next start` and waits until it responds. */
   async startWeb(): Promise<void> {
     this.webPort = await freePort();
     const nextBin = join(REPO_ROOT, "node_modules/next/dist/bin/next");
@@ -188,7 +188,7 @@ export class FaultStack {
     }, `job ${jobId} to reach ${minDone} items`, 60_000, 20);
   }
 
-  /** The tail of every process's output, for failure messages. */
+  /** Returns the tail of every process's output, for failure messages. */
   logs(): string {
     const parts = [`--- web ---\n${this.web?.output().slice(-4000) ?? ""}`];
     for (const [id, worker] of this.workers) parts.push(`--- worker ${id} ---\n${worker.output().slice(-4000)}`);

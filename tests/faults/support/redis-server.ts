@@ -16,7 +16,7 @@ export class ThrowawayRedis {
     private readonly dir: string,
   ) {}
 
-  /** Starts the server and waits until it answers PING. */
+  /** Starts the server and waits until it replies to PING. */
   static async start(): Promise<ThrowawayRedis> {
     const dir = await mkdtemp(join(tmpdir(), "maskfill-fault-redis-"));
     const redis = new ThrowawayRedis(await freePort(), dir);

@@ -5,7 +5,7 @@ export interface Principal {
   userId: string;
   username: string;
   role: Role;
-  /** How the caller authenticated: a dashboard session cookie or an API token. */
+  /** Credential of the request: a dashboard session cookie or an API token. */
   via: "session" | "token";
   /** Id of the API token, when `via` is "token". */
   tokenId?: string;

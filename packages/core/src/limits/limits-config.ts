@@ -12,7 +12,7 @@ const count = (name: string, fallback: number, max = 1_000_000_000) =>
 export const limitsEnvSchema = z.object({
   /** Submissions per API token or signed-in user per window. */
   MASKFILL_RATE_LIMIT_PER_TOKEN: count("MASKFILL_RATE_LIMIT_PER_TOKEN", 600),
-  /** Submissions per client IP address per window, whoever is signed in. */
+  /** Submissions per client IP address per window, counted across all accounts. */
   MASKFILL_RATE_LIMIT_PER_IP: count("MASKFILL_RATE_LIMIT_PER_IP", 1200),
   /** Length of the rate-limit window in seconds. */
   MASKFILL_RATE_LIMIT_WINDOW_SECONDS: count("MASKFILL_RATE_LIMIT_WINDOW_SECONDS", 60, 86_400),

@@ -34,7 +34,7 @@ return {1, math.floor((window - (newTat - now)) / interval), 0}
 `;
 
 /**
- * Rate limiter whose counters live in Redis, so the limit holds across several web instances.
+ * Rate limiter whose counters live in Redis, so the limit applies across several web instances.
  * Each key allows `limit` requests per `windowSeconds`, spread evenly (GCRA).
  */
 export class RedisRateLimiter {

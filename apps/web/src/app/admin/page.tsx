@@ -1,6 +1,6 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { ANONYMOUS_ADMIN, readAuthMode } from "@maskfill/core/auth";
+import { ANONYMOUS_ADMIN, readAuthMode, type Principal } from "@maskfill/core/auth";
 import { serverTranslator } from "../../i18n/server.ts";
 import { authServices } from "../../server/auth/auth-services.ts";
 import { SESSION_COOKIE } from "../../server/auth/session-cookie.ts";
@@ -10,7 +10,9 @@ import { AdminPanel } from "./AdminPanel.tsx";
 export default async function AdminPage() {
   const { t } = await serverTranslator();
   const session = (await cookies()).get(SESSION_COOKIE)?.value;
-  const principal = readAuthMode() === "off" ? ANONYMOUS_ADMIN : session === undefined ? null : await authServices().store.resolveSession(session);
+  let principal: Principal | null = null;
+  if (readAuthMode() === "off") principal = ANONYMOUS_ADMIN;
+  else if (session !== undefined) principal = await authServices().store.resolveSession(session);
   if (principal?.role !== "admin") redirect("/sign-in?next=/admin");
   return (
     <>

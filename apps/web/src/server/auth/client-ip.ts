@@ -4,8 +4,8 @@
  * reverse proxy such as nginx (`proxy_add_x_forwarded_for`) appends the address it saw.
  */
 export function clientIp(request: Request): string {
-  // NOTE: without a reverse proxy in front, a client can send its own X-Forwarded-For and pick
-  // its per-IP bucket; the per-account limit still applies to it.
+  // NOTE: without a reverse proxy in front, a client can send its own X-Forwarded-For and so
+  // choose its per-IP bucket. The per-account limit still applies to it.
   const forwarded = request.headers.get("x-forwarded-for");
   const last = forwarded?.split(",").map((part) => part.trim()).filter((part) => part !== "").at(-1);
   return last ?? request.headers.get("x-real-ip") ?? "unknown";
