@@ -1,4 +1,6 @@
 import { Playground } from "../components/playground/Playground.tsx";
+import { ModeSwitch } from "../components/scoring/ModeSwitch.tsx";
+import { ScorePlayground } from "../components/scoring/ScorePlayground.tsx";
 import { ModelStatus } from "../components/models/ModelStatus.tsx";
 import { serverTranslator } from "../i18n/server.ts";
 import { MAX_TOP_K } from "../lib/schemas.ts";
@@ -15,12 +17,14 @@ export default async function PlaygroundPage({ searchParams }: { searchParams: S
   const { t } = await serverTranslator();
   const requestedK = Number.parseInt(first(params["k"]), 10);
   const topK = Number.isInteger(requestedK) && requestedK >= 1 && requestedK <= MAX_TOP_K ? requestedK : 5;
+  const scoreMode = first(params["mode"]) === "score";
   return (
     <>
       <h1>{t("playground.title")}</h1>
-      <p className="intro">{t("playground.intro")}</p>
+      <ModeSwitch mode={scoreMode ? "score" : "fill"} t={t} />
+      <p className="intro">{scoreMode ? t("scoring.playgroundIntro") : t("playground.intro")}</p>
       <div className="grid-2">
-        <Playground initial={{ text: first(params["text"]), topK, targets: first(params["targets"]) }} />
+        {scoreMode ? <ScorePlayground /> : <Playground initial={{ text: first(params["text"]), topK, targets: first(params["targets"]) }} />}
         <ModelStatus compact />
       </div>
     </>

@@ -65,7 +65,8 @@ export interface JobView {
   total: number;
   done: number;
   failed: number;
-  options: { topK: number; targets: string[] | null };
+  /** Fill-mask jobs use topK and targets; score jobs use variant (null for fill-mask jobs). */
+  options: { topK: number; targets: string[] | null; variant: string | null };
   model: string | null;
   error: string | null;
   createdAt: string;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SCORE_VARIANTS } from "./score-variants.ts";
 
 /**
  * Request schemas of the HTTP API. The browser runs the same checks before it sends a request,
@@ -50,8 +51,8 @@ export type PredictRequest = z.infer<typeof predictRequestSchema>;
 export const CORPUS_FORMATS = ["txt", "jsonl", "csv"] as const;
 export type CorpusFormat = (typeof CORPUS_FORMATS)[number];
 
-/** Job kinds offered by the upload form; `score` joins when pseudo-log-likelihood scoring lands. */
-export const JOB_KINDS = ["fill-mask"] as const;
+/** Job kinds offered by the upload form: masked-token prediction and pseudo-log-likelihood scoring. */
+export const JOB_KINDS = ["fill-mask", "score"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const uploadNameSchema = z.object({
@@ -86,6 +87,8 @@ export const createJobSchema = z.object({
   kind: z.enum(JOB_KINDS).default("fill-mask"),
   topK: topK.default(5),
   targets,
+  /** PLL variant of a score job; fill-mask jobs ignore it. */
+  variant: z.enum(SCORE_VARIANTS).default("original"),
   corpus: corpusSettingsSchema,
 });
 export type CreateJobRequest = z.infer<typeof createJobSchema>;

@@ -11,7 +11,8 @@ function readOptions(options: unknown): JobView["options"] {
   const record = typeof options === "object" && options !== null ? (options as Record<string, unknown>) : {};
   const topK = typeof record["topK"] === "number" ? record["topK"] : 5;
   const targets = Array.isArray(record["targets"]) ? record["targets"].filter((value): value is string => typeof value === "string") : null;
-  return { topK, targets };
+  const variant = typeof record["variant"] === "string" ? record["variant"] : null;
+  return { topK, targets, variant };
 }
 
 /**

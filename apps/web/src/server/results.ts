@@ -26,7 +26,7 @@ interface PredictionRow {
 }
 
 /** Escapes LIKE wildcards so a search for "50%" matches the literal text. */
-function likePattern(text: string): string {
+export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 

@@ -10,6 +10,7 @@ import { ProgressBar } from "../ProgressBar.tsx";
 import { StateMessage } from "../StateMessage.tsx";
 import { StatusBadge } from "../StatusBadge.tsx";
 import { ResultsBrowser } from "./ResultsBrowser.tsx";
+import { ScoreJobView } from "../scoring/ScoreJobView.tsx";
 
 /** Shows one job's live summary and its results; the results reload when the job's counts change. */
 export function JobDetail({ jobId }: { jobId: string }) {
@@ -53,7 +54,7 @@ export function JobDetail({ jobId }: { jobId: string }) {
             <dt>{t("jobs.items")}</dt>
             <dd data-testid="job-counts">{t("jobs.itemsValue", { done: formatCount(job.done, locale), failed: formatCount(job.failed, locale), total: formatCount(job.total, locale) })}</dd>
             <dt>{t("results.options")}</dt>
-            <dd>{job.options.targets === null ? t("results.optionsValue", { topK: job.options.topK }) : t("results.optionsTargets", { topK: job.options.topK, targets: job.options.targets.join(", ") })}</dd>
+            <dd>{job.kind === "score" ? t("scoring.optionsVariant", { variant: job.options.variant ?? "original" }) : job.options.targets === null ? t("results.optionsValue", { topK: job.options.topK }) : t("results.optionsTargets", { topK: job.options.topK, targets: job.options.targets.join(", ") })}</dd>
             <dt>{t("results.model")}</dt>
             <dd>{job.model ?? none}</dd>
             <dt>{t("jobs.throughput")}</dt>
@@ -73,7 +74,8 @@ export function JobDetail({ jobId }: { jobId: string }) {
           </dl>
         </section>
       )}
-      {job !== null && <ResultsBrowser jobId={jobId} refreshKey={refreshKey} />}
+      {job !== null && job.kind === "score" && <ScoreJobView jobId={jobId} refreshKey={refreshKey} />}
+      {job !== null && job.kind !== "score" && <ResultsBrowser jobId={jobId} refreshKey={refreshKey} />}
     </>
   );
 }

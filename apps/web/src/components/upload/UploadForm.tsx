@@ -13,8 +13,10 @@ import { DropZone } from "../DropZone.tsx";
 import { StateMessage } from "../StateMessage.tsx";
 import { PreviewTable } from "./PreviewTable.tsx";
 import { uploadFile } from "./upload-file.ts";
+import { SCORE_VARIANTS, type ScoreVariantName } from "../../lib/score-variants.ts";
+import { VARIANT_LABELS } from "../scoring/variant-labels.ts";
 
-const KIND_LABELS: Record<(typeof JOB_KINDS)[number], MessageKey> = { "fill-mask": "upload.kindFillMask" };
+const KIND_LABELS: Record<(typeof JOB_KINDS)[number], MessageKey> = { "fill-mask": "upload.kindFillMask", score: "scoring.kindScore" };
 
 /** Field read from each JSONL object when none is chosen (the parser's default). */
 const DEFAULT_JSONL_FIELD = "text";
@@ -53,6 +55,7 @@ export function UploadForm({ maxBytes }: { maxBytes: number }) {
   const [topK, setTopK] = useState(5);
   const [targets, setTargets] = useState("");
   const [kind, setKind] = useState<(typeof JOB_KINDS)[number]>("fill-mask");
+  const [variant, setVariant] = useState<ScoreVariantName>("original");
   const [submitting, setSubmitting] = useState(false);
   const [job, setJob] = useState<JobView | null>(null);
 
@@ -110,7 +113,7 @@ export function UploadForm({ maxBytes }: { maxBytes: number }) {
   async function onSubmit(event: FormEvent): Promise<void> {
     event.preventDefault();
     if (uploadId === null) return;
-    const parsed = createJobSchema.safeParse({ uploadId, kind, topK, targets: parseTargets(targets), corpus: settings });
+    const parsed = createJobSchema.safeParse({ uploadId, kind, topK, targets: parseTargets(targets), variant, corpus: settings });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       setError(issue === undefined ? null : describeIssue(issue, t).message);
@@ -201,21 +204,35 @@ export function UploadForm({ maxBytes }: { maxBytes: number }) {
             <div className="filters">
               <div>
                 <label htmlFor="kind">{t("upload.kindLabel")}</label>
-                <select id="kind" value={kind} onChange={(event) => setKind(event.target.value as (typeof JOB_KINDS)[number])}>
+                <select id="kind" value={kind} onChange={(event) => setKind(event.target.value as (typeof JOB_KINDS)[number])} data-testid="job-kind">
                   {JOB_KINDS.map((name) => (
                     <option key={name} value={name}>{t(KIND_LABELS[name])}</option>
                   ))}
                 </select>
               </div>
-              <div>
-                <label htmlFor="upload-top-k">{t("playground.topKLabel", { value: topK })}</label>
-                <input id="upload-top-k" type="range" min={1} max={MAX_TOP_K} value={topK} onChange={(event) => setTopK(Number(event.target.value))} />
-              </div>
-              <div>
-                <label htmlFor="upload-targets">{t("playground.targetsLabel")}</label>
-                <input id="upload-targets" type="text" value={targets} onChange={(event) => setTargets(event.target.value)} />
-                <span className="hint">{t("playground.targetsHint")}</span>
-              </div>
+              {kind === "score" && (
+                <div>
+                  <label htmlFor="upload-variant">{t("scoring.variantLabel")}</label>
+                  <select id="upload-variant" value={variant} onChange={(event) => setVariant(event.target.value as ScoreVariantName)} data-testid="upload-variant">
+                    {SCORE_VARIANTS.map((name) => (
+                      <option key={name} value={name}>{t(VARIANT_LABELS[name])}</option>
+                    ))}
+                  </select>
+                </div>
+              )}
+              {kind === "fill-mask" && (
+                <>
+                  <div>
+                    <label htmlFor="upload-top-k">{t("playground.topKLabel", { value: topK })}</label>
+                    <input id="upload-top-k" type="range" min={1} max={MAX_TOP_K} value={topK} onChange={(event) => setTopK(Number(event.target.value))} />
+                  </div>
+                  <div>
+                    <label htmlFor="upload-targets">{t("playground.targetsLabel")}</label>
+                    <input id="upload-targets" type="text" value={targets} onChange={(event) => setTargets(event.target.value)} />
+                    <span className="hint">{t("playground.targetsHint")}</span>
+                  </div>
+                </>
+              )}
             </div>
             <div className="row" style={{ marginTop: 12 }}>
               <button className="primary" type="submit" disabled={submitting || previewError !== null || job !== null} data-testid="start-job">

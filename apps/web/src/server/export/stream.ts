@@ -1,8 +1,8 @@
 import type { PrismaClient } from "@maskfill/core/db";
 import type { ResultRowView } from "../../lib/api-types.ts";
-import { logger } from "../logger.ts";
 import { readResultPage, type ResultFilters } from "../results.ts";
 import { csvRow } from "./csv.ts";
+import { pagedExportStream } from "./paged-stream.ts";
 
 /** Rows read from Postgres per export query; memory stays bounded by one such page. */
 const EXPORT_PAGE_ROWS = 1000;
@@ -28,36 +28,13 @@ export function itemToJsonl(row: ResultRowView): string {
 }
 
 /**
- * Streams a job's rows as CSV (with a UTF-8 BOM so spreadsheets detect the encoding) or JSONL.
- * Pages are read with the keyset cursor only when the client pulls, so a slow download applies
- * backpressure instead of buffering the job in memory.
+ * Streams a job's rows as CSV (with a UTF-8 BOM so spreadsheets detect the encoding) or JSONL,
+ * one keyset page at a time (see pagedExportStream).
  */
 export function exportStream(prisma: PrismaClient, jobId: string, filters: ResultFilters, format: "csv" | "jsonl"): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let cursor: string | undefined;
-  let started = false;
-  let finished = false;
-
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!started) {
-        started = true;
-        if (format === "csv") controller.enqueue(encoder.encode(`\uFEFF${csvRow(CSV_HEADER)}`));
-      }
-      if (finished) {
-        controller.close();
-        return;
-      }
-      try {
-        const page = await readResultPage(prisma, jobId, { ...filters, cursor, limit: EXPORT_PAGE_ROWS });
-        const text = page.rows.map((row) => (format === "csv" ? itemToCsv(row) : itemToJsonl(row))).join("");
-        if (text !== "") controller.enqueue(encoder.encode(text));
-        if (page.nextCursor === null) finished = true;
-        else cursor = page.nextCursor;
-      } catch (error) {
-        logger.error({ err: error, jobId }, "Export failed while reading results");
-        controller.error(error);
-      }
-    },
-  }, { highWaterMark: 1 });
+  const header = format === "csv" ? `\uFEFF${csvRow(CSV_HEADER)}` : "";
+  return pagedExportStream(jobId, header, async (cursor) => {
+    const page = await readResultPage(prisma, jobId, { ...filters, cursor, limit: EXPORT_PAGE_ROWS });
+    return { text: page.rows.map((row) => (format === "csv" ? itemToCsv(row) : itemToJsonl(row))).join(""), nextCursor: page.nextCursor };
+  });
 }

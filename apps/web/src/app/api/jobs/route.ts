@@ -39,7 +39,7 @@ export const POST = route(async (request) => {
   try {
     submission = await producer.submitCorpus({
       kind: body.kind,
-      options: { topK: body.topK, ...(body.targets === undefined ? {} : { targets: body.targets }) },
+      options: body.kind === "score" ? { variant: body.variant } : { topK: body.topK, ...(body.targets === undefined ? {} : { targets: body.targets }) },
       source: uploadPath(env.uploadDir, body.uploadId),
       corpus: { ...toCorpusOptions(body.corpus, meta.fileName), limits: { maxRows: authServices().limits.maxCorpusRows } },
       fileName: meta.fileName,
