@@ -166,6 +166,20 @@ describe("queue round trip with one worker", () => {
     await queue.close();
   });
 
+  it("fails at once when the job row is gone", async () => {
+    const { jobId } = await producer.enqueueSentence({ kind: "fill-mask", text: "Deleted <mask>." });
+    // The worker waits 150 ms for its batch to fill, so the row is gone before it writes.
+    await db.prisma.job.delete({ where: { id: jobId } });
+    const queue = new Queue(INTERACTIVE_QUEUE, { connection: { url: config.redisUrl }, prefix: config.queuePrefix });
+    const failed = await waitFor(async () => {
+      const job = await queue.getJob(jobId);
+      return job !== undefined && (await job.isFailed()) ? job : undefined;
+    }, "the job to fail");
+    expect(failed.failedReason).toBe(`JobMissingError: Job ${jobId} does not exist; it may have been deleted.`);
+    expect(failed.attemptsMade).toBe(1);
+    await queue.close();
+  });
+
   it("lists the worker with its model", async () => {
     const workers = await waitFor(async () => {
       const list = await producer.listWorkers();

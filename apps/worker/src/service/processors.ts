@@ -2,7 +2,6 @@ import { UnrecoverableError, type Job } from "bullmq";
 import type { FillMaskResult, Outcome, ScoreResult } from "@maskfill/core/engine";
 import {
   InvalidPayloadError,
-  JobMissingError,
   kindOfJobName,
   parseJobPayload,
   type ChunkPayload,
@@ -71,9 +70,25 @@ function asKindOutcomes(kind: JobKind, outcomes: { lineNumber: number; outcome: 
     : { kind, outcomes: outcomes as { lineNumber: number; outcome: Outcome<ScoreResult> }[] };
 }
 
+/**
+ * Wraps a processor so that errors marked `retryable: false` (an invalid row, a deleted job, a
+ * model that cannot run the request) fail the job at once instead of using up its retries.
+ */
+function failFastOnPermanentErrors<R>(processor: (job: Job) => Promise<R>): (job: Job) => Promise<R> {
+  return async (job) => {
+    try {
+      return await processor(job);
+    } catch (error) {
+      const permanent = error instanceof Error && "retryable" in error && error.retryable === false;
+      if (permanent && !(error instanceof UnrecoverableError)) throw new UnrecoverableError(`${error.name}: ${error.message}`);
+      throw error;
+    }
+  };
+}
+
 /** Creates the processor of single-sentence jobs: one interactive request, result written and returned. */
 export function createSentenceProcessor(deps: ProcessorDeps) {
-  return async (job: Job): Promise<AnyOutcome> => {
+  return failFastOnPermanentErrors(async (job: Job): Promise<AnyOutcome> => {
     const { kind, payload } = await readPayload<SentencePayload>(job, deps);
     const model = deps.models.current();
     const outcome = await deps.batcher.submit({
@@ -86,16 +101,16 @@ export function createSentenceProcessor(deps: ProcessorDeps) {
     const summary = await writeWithRetry(deps, payload.jobId, asKindOutcomes(kind, [{ lineNumber: 1, outcome }]), model);
     if (summary.jobStatus === "cancelled") throw new UnrecoverableError(`Job ${payload.jobId} was cancelled.`);
     return outcome;
-  };
+  });
 }
 
 /** Creates the processor of corpus chunk jobs: reads the chunk's pending items, runs them in bulk priority, writes all results in one transaction. */
 export function createChunkProcessor(deps: ProcessorDeps) {
-  return async (job: Job): Promise<ChunkResult> => {
+  return failFastOnPermanentErrors(async (job: Job): Promise<ChunkResult> => {
     const { kind, payload } = await readPayload<ChunkPayload>(job, deps);
     const model = deps.models.current();
     const status = await deps.store.startJob(payload.jobId, model);
-    if (status === null) throw new UnrecoverableError(new JobMissingError(`Job ${payload.jobId} does not exist; it may have been deleted.`).message);
+    if (status === null) throw new UnrecoverableError(`Job ${payload.jobId} does not exist; it may have been deleted.`);
     if (status === "cancelled") return { changed: 0, skipped: "cancelled" };
     if (status === "completed") return { changed: 0, skipped: "finished" };
 
@@ -118,5 +133,5 @@ export function createChunkProcessor(deps: ProcessorDeps) {
       await job.updateProgress({ percent, itemsDone: summary.itemsDone, itemsFailed: summary.itemsFailed, itemsTotal: summary.itemsTotal });
     }
     return { changed: summary.changed };
-  };
+  });
 }
