@@ -5,6 +5,12 @@ import type { FillMaskResultRow, SentenceScoreRow } from "../../db/bulk-rows.ts"
 import type { Prisma, PrismaClient } from "../../db/generated/client.ts";
 import type { FillMaskResult, Outcome, ScoreResult } from "../../engine/types.ts";
 
+/**
+ * Limits of the write transaction. Prisma's defaults (2 s to get a connection, 5 s to finish)
+ * are too short for a chunk of a few thousand rows on a busy database server.
+ */
+const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 60_000 };
+
 /** Outcome of one item, keyed by its line number. */
 export type ItemOutcome<R> = { lineNumber: number; outcome: Outcome<R> };
 
@@ -53,7 +59,7 @@ export class ResultWriter {
       const progress = await recordItemOutcomes(tx, jobId, statusRows(data.outcomes));
       const jobStatus = await finishIfDone(tx, jobId, model);
       return { changed: progress.itemsChanged, jobStatus, itemsTotal: progress.itemsTotal, itemsDone: progress.itemsDone, itemsFailed: progress.itemsFailed };
-    });
+    }, TRANSACTION_LIMITS);
   }
 }
 
