@@ -43,18 +43,30 @@ export function ScoreSummaryPanel({ jobId, refreshKey }: { jobId: string; refres
       {summary !== null && distribution !== null && (
         <>
           <dl className="score-stats">
-            <dt>{t("scoring.corpusPppl")}</dt>
-            <dd data-testid="corpus-pppl">{formatScore(summary.corpusPseudoPerplexity, locale)}</dd>
-            <dt>{t("scoring.sentences")}</dt>
-            <dd data-testid="summary-sentences">{formatCount(summary.sentences, locale)}</dd>
-            <dt>{t("scoring.tokens")}</dt>
-            <dd data-testid="summary-tokens">{formatCount(summary.tokens, locale)}</dd>
-            <dt>{t("scoring.medianPppl")}</dt>
-            <dd>{formatScore(median, locale)}</dd>
-            <dt>{t("scoring.meanPppl")}</dt>
-            <dd>{formatScore(distribution.mean, locale)}</dd>
-            <dt>{t("scoring.rangePppl")}</dt>
-            <dd>{`${formatScore(distribution.min, locale)} – ${formatScore(distribution.max, locale)}`}</dd>
+            <div>
+              <dt>{t("scoring.corpusPppl")}</dt>
+              <dd data-testid="corpus-pppl">{formatScore(summary.corpusPseudoPerplexity, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t("scoring.sentences")}</dt>
+              <dd data-testid="summary-sentences">{formatCount(summary.sentences, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t("scoring.tokens")}</dt>
+              <dd data-testid="summary-tokens">{formatCount(summary.tokens, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t("scoring.medianPppl")}</dt>
+              <dd>{formatScore(median, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t("scoring.meanPppl")}</dt>
+              <dd>{formatScore(distribution.mean, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t("scoring.rangePppl")}</dt>
+              <dd>{`${formatScore(distribution.min, locale)} – ${formatScore(distribution.max, locale)}`}</dd>
+            </div>
           </dl>
           <h3>{t("scoring.histogramTitle")}</h3>
           <PpplHistogram bins={distribution.histogram} locale={locale} t={t} />

@@ -23,14 +23,22 @@ export function ScoredSentenceCard({ result, rank, locale, t }: { result: Scored
         <span data-testid="score-card-text">{result.text}</span>
       </p>
       <dl className="score-stats">
-        <dt>{t("scoring.pppl")}</dt>
-        <dd data-testid="score-pppl">{formatScore(score.pseudoPerplexity, locale)}</dd>
-        <dt>{t("scoring.pll")}</dt>
-        <dd data-testid="score-pll">{formatScore(score.pll, locale)}</dd>
-        <dt>{t("scoring.tokenCount")}</dt>
-        <dd data-testid="score-n">{score.tokenCount}</dd>
-        <dt>{t("scoring.meanPll")}</dt>
-        <dd data-testid="score-mean">{formatScore(score.meanPll, locale)}</dd>
+        <div>
+          <dt>{t("scoring.pppl")}</dt>
+          <dd data-testid="score-pppl">{formatScore(score.pseudoPerplexity, locale)}</dd>
+        </div>
+        <div>
+          <dt>{t("scoring.pll")}</dt>
+          <dd data-testid="score-pll">{formatScore(score.pll, locale)}</dd>
+        </div>
+        <div>
+          <dt>{t("scoring.tokenCount")}</dt>
+          <dd data-testid="score-n">{score.tokenCount}</dd>
+        </div>
+        <div>
+          <dt>{t("scoring.meanPll")}</dt>
+          <dd data-testid="score-mean">{formatScore(score.meanPll, locale)}</dd>
+        </div>
       </dl>
       <TokenHeatmap tokens={result.tokens} locale={locale} t={t} label={t("scoring.heatmapLabel", { text: result.text })} />
       <p className="hint"><Link href={`/jobs/${result.jobId}`}>{t("playground.jobLink")}</Link></p>
