@@ -1,11 +1,13 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 
 import { dropDatabase } from "../../src/db/database-admin";
+import { defaultMigrationsDir } from "../../src/db/migrations-folder";
 
 const rootDir = fileURLToPath(new URL("../../../../", import.meta.url));
 
@@ -30,12 +32,13 @@ describe("db:migrate command", () => {
       const first = runMigrate(url);
 
       expect(first.status).toBe(0);
-      expect(first.logs.map((log) => log.msg)).toEqual(["Created the database", "Applied database migration", "Database is up to date"]);
+      const migrations = readdirSync(defaultMigrationsDir).filter((name) => /^\d{14}_/.test(name));
+      expect(first.logs.map((log) => log.msg)).toEqual(["Created the database", ...migrations.map(() => "Applied database migration"), "Database is up to date"]);
 
       const second = runMigrate(url);
       expect(second.status).toBe(0);
       expect(second.logs.map((log) => log.msg)).toEqual(["Database is up to date"]);
-      expect(second.logs[0]).toMatchObject({ applied: 0, alreadyApplied: 1 });
+      expect(second.logs[0]).toMatchObject({ applied: 0, alreadyApplied: migrations.length });
 
       const client = new pg.Client({ connectionString: url });
       await client.connect();

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -15,6 +15,8 @@ import { caughtError } from "./caught-error";
 
 const SERVER_URL = "postgresql://postgres@127.0.0.1:5432";
 const INIT = "20261204213000_init";
+/** Every migration in prisma/migrations, oldest first, so the tests keep passing as migrations are added. */
+const ALL = readdirSync(defaultMigrationsDir).filter((name) => /^\d{14}_/.test(name)).sort();
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -67,10 +69,10 @@ describe("migrateDatabase", () => {
 
     const result = await migrateDatabase({ url });
 
-    expect(result).toEqual({ applied: [INIT], alreadyApplied: [] });
+    expect(result).toEqual({ applied: ALL, alreadyApplied: [] });
     const rows = await query<{ id: string; checksum: string; migration_name: string; finished_at: Date | null; logs: string | null; rolled_back_at: Date | null; applied_steps_count: number }>(
       url,
-      'SELECT * FROM "_prisma_migrations"',
+      `SELECT * FROM "_prisma_migrations" WHERE migration_name = '${INIT}'`,
     );
     const sql = readFileSync(join(defaultMigrationsDir, INIT, "migration.sql"));
     const fileSha256 = createHash("sha256").update(sql).digest("hex");
@@ -110,9 +112,9 @@ describe("migrateDatabase", () => {
     const url = await emptyDatabase();
     await migrateDatabase({ url });
 
-    expect(await migrateDatabase({ url })).toEqual({ applied: [], alreadyApplied: [INIT] });
+    expect(await migrateDatabase({ url })).toEqual({ applied: [], alreadyApplied: ALL });
     const rows = await query(url, 'SELECT 1 FROM "_prisma_migrations"');
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(ALL.length);
   });
 
   it("applies only the new migration", async () => {
@@ -121,7 +123,7 @@ describe("migrateDatabase", () => {
     await migrateDatabase({ url, migrationsDir: dir });
     addMigration(dir, "20261205000000_add_notes", 'CREATE TABLE "notes" ("id" INTEGER PRIMARY KEY);\n');
 
-    expect(await migrateDatabase({ url, migrationsDir: dir })).toEqual({ applied: ["20261205000000_add_notes"], alreadyApplied: [INIT] });
+    expect(await migrateDatabase({ url, migrationsDir: dir })).toEqual({ applied: ["20261205000000_add_notes"], alreadyApplied: ALL });
     expect(await tableExists(url, "notes")).toBe(true);
   });
 
@@ -153,7 +155,7 @@ describe("migrateDatabase", () => {
     const initPath = join(dir, INIT, "migration.sql");
     writeFileSync(initPath, readFileSync(initPath, "utf8").replaceAll("\n", "\r\n"));
 
-    expect(await migrateDatabase({ url, migrationsDir: dir })).toEqual({ applied: [], alreadyApplied: [INIT] });
+    expect(await migrateDatabase({ url, migrationsDir: dir })).toEqual({ applied: [], alreadyApplied: ALL });
   });
 
   it("rolls back a failing migration completely", async () => {
@@ -171,11 +173,11 @@ describe("migrateDatabase", () => {
     );
     expect(await tableExists(url, "notes")).toBe(false);
     expect(await tableExists(url, "jobs")).toBe(true);
-    const names = await query<{ migration_name: string }>(url, 'SELECT migration_name FROM "_prisma_migrations"');
-    expect(names).toEqual([{ migration_name: INIT }]);
+    const names = await query<{ migration_name: string }>(url, 'SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name');
+    expect(names).toEqual(ALL.map((name) => ({ migration_name: name })));
 
     writeFileSync(join(dir, "20261205000000_broken", "migration.sql"), 'CREATE TABLE "notes" ("id" INTEGER PRIMARY KEY);\n');
-    expect(await migrateDatabase({ url, migrationsDir: dir })).toEqual({ applied: ["20261205000000_broken"], alreadyApplied: [INIT] });
+    expect(await migrateDatabase({ url, migrationsDir: dir })).toEqual({ applied: ["20261205000000_broken"], alreadyApplied: ALL });
   });
 
   it("rejects a database with an unknown migration", async () => {
@@ -210,7 +212,7 @@ describe("migrateDatabase", () => {
     await query(url, 'DROP TABLE "notes"');
     await query(url, `UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = '20261205000000_add_notes'`);
 
-    expect(await migrateDatabase({ url, migrationsDir: dir })).toEqual({ applied: ["20261205000000_add_notes"], alreadyApplied: [INIT] });
+    expect(await migrateDatabase({ url, migrationsDir: dir })).toEqual({ applied: ["20261205000000_add_notes"], alreadyApplied: ALL });
     expect(await tableExists(url, "notes")).toBe(true);
   });
 
@@ -220,9 +222,9 @@ describe("migrateDatabase", () => {
     const results = await Promise.all([migrateDatabase({ url }), migrateDatabase({ url }), migrateDatabase({ url })]);
 
     const appliedCounts = results.map((result) => result.applied.length).sort();
-    expect(appliedCounts).toEqual([0, 0, 1]);
+    expect(appliedCounts).toEqual([0, 0, ALL.length]);
     const rows = await query(url, 'SELECT 1 FROM "_prisma_migrations"');
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(ALL.length);
   });
 
   it("times out while another process holds the lock", async () => {
