@@ -164,9 +164,14 @@ describe("API with a worker", () => {
         controller.close();
       },
     });
-    const streamed = await fetch(`${stack.baseUrl}/api/uploads?name=big.txt`, { method: "POST", body: chunks, duplex: "half" } as RequestInit);
-    expect(streamed.status).toBe(413);
-    expect(await readdir(stack.uploadDir)).toEqual([]);
+    // The server answers 413 and closes the connection while the client is still sending, so the
+    // client sees either that answer or a reset connection, depending on timing.
+    const streamed = await fetch(`${stack.baseUrl}/api/uploads?name=big.txt`, { method: "POST", body: chunks, duplex: "half" } as RequestInit).then(
+      (response) => response.status,
+      (error: unknown) => (error instanceof TypeError ? "reset" : error),
+    );
+    expect([413, "reset"]).toContain(streamed);
+    await waitFor(async () => ((await readdir(stack.uploadDir)).length === 0 ? true : undefined), 10_000, "the partial upload to be deleted");
   });
 
   it("rejects bad file names and empty uploads", async () => {

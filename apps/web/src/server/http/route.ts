@@ -37,7 +37,11 @@ export function errorResponse(request: Request, error: unknown): Response {
       },
     };
     const retryAfter = apiError.options.retryAfterSeconds ?? (apiError.status === 503 ? 5 : undefined);
-    return json(body, apiError.status, retryAfter === undefined ? {} : { "retry-after": String(retryAfter) });
+    const headers: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": String(retryAfter) };
+    // A 413 leaves the rest of the body unread on the socket, so the client must not reuse the
+    // connection: without this, its next request on that socket fails with ECONNRESET.
+    if (apiError.status === 413) headers["connection"] = "close";
+    return json(body, apiError.status, headers);
   }
   const requestId = randomUUID();
   logger.error({ err: error, requestId, method: request.method, url: request.url }, "Unhandled error in a route handler");
