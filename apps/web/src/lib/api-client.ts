@@ -21,7 +21,7 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
 }
 
 /**
- * Sends a request and parses the JSON answer. Throws ApiClientError with the server's message on
+ * Sends a request and parses the JSON response. Throws ApiClientError with the server's message on
  * an error status, and with code "network" when the server cannot be reached.
  */
 export async function fetchJson<T>(url: string, init: RequestInit = {}, networkMessage = "network error"): Promise<T> {

@@ -164,8 +164,8 @@ describe("API with a worker", () => {
         controller.close();
       },
     });
-    // The server answers 413 and closes the connection while the client is still sending, so the
-    // client sees either that answer or a reset connection, depending on timing.
+    // The server responds 413 and closes the connection while the client is still sending, so the
+    // client gets either that response or a reset connection, depending on timing.
     const streamed = await fetch(`${stack.baseUrl}/api/uploads?name=big.txt`, { method: "POST", body: chunks, duplex: "half" } as RequestInit).then(
       (response) => response.status,
       (error: unknown) => (error instanceof TypeError ? "reset" : error),

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { Redis } from "ioredis";
 import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
 
 export const repoRoot = resolve(import.meta.dirname, "../../../..");
@@ -67,6 +68,21 @@ export async function stop(started: Started | undefined): Promise<void> {
   signalGroup(started, "SIGKILL");
 }
 
+/** Deletes every Redis key under a test's queue prefix (queues, worker states, control keys). */
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379");
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Polls `condition` every 200 ms until it returns a value other than undefined, or throws after `timeoutMs`. */
 export async function waitFor<T>(condition: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -103,8 +119,8 @@ function pruneOldBuilds(): void {
  * Builds the web app with `next build` into `testDistDir` once per test run: the first test file
  * to get here takes a lock folder named after the vitest main process, and the others wait for
  * its marker file.
- * The production build is what the tests exercise; it took 10-20 s on a 2-core machine, less
- * than `next dev` spends compiling every page on its first visit.
+ * The production build is what the tests exercise. It took 10-20 s on an idle 2-core machine
+ * (about a minute while other builds ran), less than `next dev` spends compiling every page.
  */
 export async function buildWebApp(): Promise<void> {
   const lock = join(tmpdir(), `maskfill-web-build-${process.ppid}`);
@@ -181,6 +197,7 @@ export async function startStack(webEnv: Record<string, string> = {}): Promise<S
       await stop(web);
       await database.drop();
       await rm(uploadDir, { recursive: true, force: true });
+      await deleteRedisKeys(queuePrefix);
     },
   };
   try {

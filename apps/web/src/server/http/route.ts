@@ -11,7 +11,7 @@ import { classifyProducerError } from "./producer-errors.ts";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-/** A JSON response with `no-store`, because every API response reflects live state. */
+/** Builds a JSON response with `no-store`, because every API response reflects live state. */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
 }
