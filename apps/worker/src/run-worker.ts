@@ -14,14 +14,16 @@ export async function runWorker(env: Record<string, string | undefined> = proces
     stopRequested = resolve;
   });
 
+  let signalCount = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (signalCount++ > 0) {
+    signalCount += 1;
+    if (signalCount > 1) {
       logger.warn({ signal }, "Second signal, exiting without waiting for jobs");
       process.exit(130);
     }
+    logger.info({ signal }, "Signal received, shutting down");
     stopRequested(signal);
   };
-  let signalCount = 0;
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
 
