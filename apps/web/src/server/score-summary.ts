@@ -15,12 +15,12 @@ interface TotalsRow {
 }
 
 /**
- * Summarises a score job in SQL, without reading its rows into memory. The figures match the
- * engine's summarizeScores: micro-averaged corpus PPPL exp(-sum PLL / sum N), the macro mean and
- * quantiles of sentence PPPL interpolated linearly between neighbours (percentile_cont, the
- * method numpy.quantile uses by default), and `bins` bins of equal width in log(PPPL)
- * from min to max, the last bin including max. log(PPPL) is -mean_pll, which stays finite where
- * PPPL itself can overflow.
+ * Summarises a score job in SQL, without reading its rows into memory. The figures follow the
+ * engine's summarizeScores. The corpus PPPL is the micro average exp(-sum PLL / sum N). The
+ * quantiles of sentence PPPL interpolate linearly between neighbours (percentile_cont, the
+ * method numpy.quantile uses by default). The histogram has `bins` bins of equal width in
+ * log(PPPL) from min to max, the last bin including max. log(PPPL) is -mean_pll, which stays
+ * finite where PPPL itself can overflow.
  */
 export async function readScoreSummary(prisma: PrismaClient, jobId: string, bins: number): Promise<ScoreSummaryView> {
   const [totals] = await prisma.$queryRaw<TotalsRow[]>`

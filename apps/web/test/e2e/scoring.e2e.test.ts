@@ -134,8 +134,8 @@ describe("score dashboard", () => {
       expect(readNumber(await card.getByTestId("score-pppl").textContent()) / want.pseudoPerplexity).toBeCloseTo(1, 4);
       const heat = card.getByTestId("heat-token");
       expect(await heat.count()).toBe(want.tokenCount);
-      const shown = (await heat.evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-log-prob"))))) as number[];
-      for (const [position, logProb] of shown.entries()) expect(Math.abs(logProb - (want.tokens[position]?.logProb ?? 0))).toBeLessThan(1e-5);
+      const heatLogProbs = (await heat.evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-log-prob"))))) as number[];
+      for (const [position, logProb] of heatLogProbs.entries()) expect(Math.abs(logProb - (want.tokens[position]?.logProb ?? 0))).toBeLessThan(1e-5);
     }
 
     // The tooltip shows on hover and on keyboard focus.

@@ -1,9 +1,9 @@
 "use client";
 
-import { Fragment, useEffect, useState, type FormEvent } from "react";
+import { Fragment, useState, type FormEvent } from "react";
 import { useI18n } from "../../i18n/client.tsx";
-import { fetchJson } from "../../lib/api-client.ts";
-import type { Page, ResultRowView } from "../../lib/api-types.ts";
+import { useKeysetPages } from "../../hooks/useKeysetPages.ts";
+import type { ResultRowView } from "../../lib/api-types.ts";
 import { displayToken, formatPercent } from "../../lib/format.ts";
 import { ITEM_STATUSES, RESULT_SORTS } from "../../lib/schemas.ts";
 import type { MessageKey } from "../../i18n/translate.ts";
@@ -47,44 +47,17 @@ export function ResultsBrowser({ jobId, refreshKey }: { jobId: string; refreshKe
   const { locale, t } = useI18n();
   const [draft, setDraft] = useState<Filters>({ q: "", status: "", token: "", sort: "line" });
   const [filters, setFilters] = useState<Filters>(draft);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [page, setPage] = useState<Page<ResultRowView> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
   const [open, setOpen] = useState<number | null>(null);
-  const cursor = cursors[cursors.length - 1] ?? null;
-
-  useEffect(() => {
-    let stale = false;
-    const query = filterQuery(filters);
-    query.set("limit", "50");
-    if (cursor !== null) query.set("cursor", cursor);
-    setLoading(true);
-    fetchJson<Page<ResultRowView>>(`/api/jobs/${jobId}/results?${query.toString()}`, {}, t("common.networkError"))
-      .then((body) => {
-        if (stale) return;
-        setPage(body);
-        setError(null);
-      })
-      .catch((caught: unknown) => {
-        if (!stale) setError(caught instanceof Error ? caught.message : String(caught));
-      })
-      .finally(() => {
-        if (!stale) setLoading(false);
-      });
-    return () => {
-      stale = true;
-    };
-  }, [jobId, filters, cursor, refreshKey, t]);
+  const exportQuery = filterQuery(filters);
+  const { page, error, loading, hasPrevious, next, previous, reset } = useKeysetPages<ResultRowView>(`/api/jobs/${jobId}/results`, `${exportQuery.toString()}&limit=50`, refreshKey, t("common.networkError"));
 
   function apply(event: FormEvent): void {
     event.preventDefault();
-    setCursors([null]);
+    reset();
     setOpen(null);
     setFilters(draft);
   }
 
-  const exportQuery = filterQuery(filters);
   const none = t("common.none");
 
   return (
@@ -168,8 +141,8 @@ export function ResultsBrowser({ jobId, refreshKey }: { jobId: string; refreshKe
         </div>
       )}
       <div className="row" style={{ marginTop: 10 }}>
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))} data-testid="previous-page">{t("common.previous")}</button>
-        <button type="button" disabled={!page?.nextCursor} onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])} data-testid="next-page">{t("common.next")}</button>
+        <button type="button" disabled={!hasPrevious} onClick={previous} data-testid="previous-page">{t("common.previous")}</button>
+        <button type="button" disabled={!page?.nextCursor} onClick={next} data-testid="next-page">{t("common.next")}</button>
       </div>
     </section>
   );

@@ -3,7 +3,7 @@
 import { ScoreSummaryPanel } from "./ScoreSummaryPanel.tsx";
 import { ScoreTable } from "./ScoreTable.tsx";
 
-/** The results part of a score job's page: corpus summary with histogram, then the sortable table. */
+/** Renders the results of a score job: the corpus summary with its histogram, then the sortable table. */
 export function ScoreJobView({ jobId, refreshKey }: { jobId: string; refreshKey: number }) {
   return (
     <>

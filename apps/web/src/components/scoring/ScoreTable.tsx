@@ -1,10 +1,9 @@
 "use client";
 
-import { Fragment, useEffect, useState, type FormEvent } from "react";
+import { Fragment, useState, type FormEvent } from "react";
 import { useI18n } from "../../i18n/client.tsx";
 import type { MessageKey } from "../../i18n/translate.ts";
-import { fetchJson } from "../../lib/api-client.ts";
-import type { Page } from "../../lib/api-types.ts";
+import { useKeysetPages } from "../../hooks/useKeysetPages.ts";
 import { SCORE_SORTS, type ScoreSort } from "../../lib/score-schemas.ts";
 import type { ScoreRowView } from "../../lib/score-types.ts";
 import { StateMessage } from "../StateMessage.tsx";
@@ -39,44 +38,17 @@ export function ScoreTable({ jobId, refreshKey }: { jobId: string; refreshKey: n
   const { locale, t } = useI18n();
   const [draft, setDraft] = useState<Filters>({ q: "", sort: "pppl_asc" });
   const [filters, setFilters] = useState<Filters>(draft);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [page, setPage] = useState<Page<ScoreRowView> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
   const [open, setOpen] = useState<number | null>(null);
-  const cursor = cursors[cursors.length - 1] ?? null;
-
-  useEffect(() => {
-    let stale = false;
-    const query = filterQuery(filters);
-    query.set("limit", "50");
-    if (cursor !== null) query.set("cursor", cursor);
-    setLoading(true);
-    fetchJson<Page<ScoreRowView>>(`/api/jobs/${jobId}/scores?${query.toString()}`, {}, t("common.networkError"))
-      .then((body) => {
-        if (stale) return;
-        setPage(body);
-        setError(null);
-      })
-      .catch((caught: unknown) => {
-        if (!stale) setError(caught instanceof Error ? caught.message : String(caught));
-      })
-      .finally(() => {
-        if (!stale) setLoading(false);
-      });
-    return () => {
-      stale = true;
-    };
-  }, [jobId, filters, cursor, refreshKey, t]);
+  const exportQuery = filterQuery(filters).toString();
+  const { page, error, loading, hasPrevious, next, previous, reset } = useKeysetPages<ScoreRowView>(`/api/jobs/${jobId}/scores`, `${exportQuery}&limit=50`, refreshKey, t("common.networkError"));
 
   function apply(event: FormEvent): void {
     event.preventDefault();
-    setCursors([null]);
+    reset();
     setOpen(null);
     setFilters(draft);
   }
 
-  const exportQuery = filterQuery(filters).toString();
   const none = t("common.none");
   return (
     <section className="panel">
@@ -155,8 +127,8 @@ export function ScoreTable({ jobId, refreshKey }: { jobId: string; refreshKey: n
         </div>
       )}
       <div className="row" style={{ marginTop: 10 }}>
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))} data-testid="score-previous">{t("common.previous")}</button>
-        <button type="button" disabled={!page?.nextCursor} onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])} data-testid="score-next">{t("common.next")}</button>
+        <button type="button" disabled={!hasPrevious} onClick={previous} data-testid="score-previous">{t("common.previous")}</button>
+        <button type="button" disabled={!page?.nextCursor} onClick={next} data-testid="score-next">{t("common.next")}</button>
       </div>
     </section>
   );

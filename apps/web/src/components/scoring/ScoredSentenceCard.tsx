@@ -5,7 +5,7 @@ import type { ScoredSentenceView } from "../../lib/score-types.ts";
 import { TokenHeatmap } from "./TokenHeatmap.tsx";
 import { formatScore } from "./surprisal.ts";
 
-/** One ranked playground result: the sentence, its PPPL, PLL, N and mean PLL, and its heatmap; or the engine's error. */
+/** Renders one ranked playground result with its PPPL, PLL, N, mean PLL and heatmap, or the engine's error for it. */
 export function ScoredSentenceCard({ result, rank, locale, t }: { result: ScoredSentenceView; rank: number; locale: Locale; t: Translator }) {
   if (!result.ok) {
     return (

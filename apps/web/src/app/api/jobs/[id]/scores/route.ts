@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 /**
  * GET /api/jobs/:id/scores: one page of a score job's rows with PLL, N, mean PLL and PPPL.
- * Filters: `q` (text contains) and `status`; `sort` is line, pppl_asc (most natural first) or
+ * Filters are `q` (text contains) and `status`. `sort` is line, pppl_asc (most natural first) or
  * pppl_desc (least natural first), and the PPPL orders list scored rows only.
  */
 export const GET = route(async (request, context: { params: Promise<{ id: string }> }) => {
