@@ -45,18 +45,19 @@ describe("Redis restarted mid-corpus", () => {
     expect(answer.body.result.masks).toHaveLength(1);
   });
 
-  it("answers 503 with a clear message while Redis is down", async () => {
-    const down = stack.redis.restart(3_000);
+  it("returns 503 while Redis is down", async () => {
+    await stack.redis.pause();
     try {
-      const answer = await waitFor(async () => {
-        const response = await stack.api<{ error: { code: string; message: string; retryable: boolean } }>("/api/predict", { method: "POST", body: JSON.stringify({ text: "A <mask> day." }) });
-        return response.status === 503 ? response : undefined;
-      }, "a 503 while Redis is down", 10_000, 100);
+      const started = Date.now();
+      const answer = await stack.api<{ error: { code: string; message: string; retryable: boolean } }>("/api/predict", { method: "POST", body: JSON.stringify({ text: "A <mask> day." }) });
+      expect(answer.status).toBe(503);
       expect(answer.body.error.code).toBe("queue_unavailable");
       expect(answer.body.error.retryable).toBe(true);
       expect(answer.headers.get("retry-after")).toBe("5");
+      // The answer must come promptly instead of waiting for Redis to return.
+      expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
-      await down;
+      await stack.redis.resume();
     }
   });
 });

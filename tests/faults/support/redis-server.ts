@@ -46,8 +46,18 @@ export class ThrowawayRedis {
 
   /** Stops the server (SIGTERM, which flushes the append-only file) and starts it again on the same port after `downMs`. */
   async restart(downMs: number): Promise<void> {
-    await stopProcess(this.process);
+    await this.pause();
     await new Promise((resolve) => setTimeout(resolve, downMs));
+    await this.resume();
+  }
+
+  /** Stops the server with SIGTERM, keeping its files for resume(). */
+  async pause(): Promise<void> {
+    await stopProcess(this.process);
+  }
+
+  /** Starts the server again on the same port and waits until it replies to PING. */
+  async resume(): Promise<void> {
     await this.startProcess();
   }
 
