@@ -258,6 +258,26 @@ describe("score dashboard", () => {
     expect(((await badSort.json()) as { error: { field: string } }).error.field).toBe("sort");
   });
 
+  it("Chinese browser gets Chinese scoring", async () => {
+    const chinese = await launchBrowser({ locale: "zh-CN" });
+    try {
+      const chinesePage = await chinese.context.newPage();
+      await chinesePage.goto(`${stack.baseUrl}/?mode=score`);
+      expect(await chinesePage.getByTestId("mode-switch").locator("a").allTextContents()).toEqual(["填空", "打分"]);
+      await chinesePage.getByTestId("score-submit").click();
+      expect(await chinesePage.getByTestId("score-field-error").textContent()).toBe("请至少输入一个句子，每行一句。");
+      await chinesePage.goto(`${stack.baseUrl}/jobs/${jobId}`);
+      await chinesePage.getByTestId("corpus-pppl").waitFor({ timeout: 30_000 });
+      expect(await chinesePage.getByTestId("score-summary").locator("h2").textContent()).toBe("语料汇总");
+      expect(await chinesePage.getByTestId("score-sort").locator("option:checked").textContent()).toBe("最自然的在前（PPPL 最低）");
+    } finally {
+      await chinese.close();
+    }
+
+    const response = await fetch(`${stack.baseUrl}/api/jobs/${jobId}/scores/99`, { headers: { "accept-language": "zh-CN" } });
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe("该任务没有第 99 行。请使用任务中存在的行号。");
+  });
+
   it("scoring pages fit a phone screen", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${stack.baseUrl}/?mode=score`);
