@@ -48,8 +48,11 @@ async function benchFillMask(modelDir: string, texts: string[], tokenBudget: num
   try {
     await engine.fillMask(texts.slice(0, 4).map((text) => ({ text })));
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const outcomes = await engine.fillMask(texts.map((text) => ({ text, topK: 5 })));
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     let flops = 0;
     let tokens = 0;
     for (const outcome of outcomes) {
@@ -59,6 +62,8 @@ async function benchFillMask(modelDir: string, texts: string[], tokenBudget: num
     }
     const sentencesPerSecond = texts.length / seconds;
     const ceiling = matmul === null ? null : matmul.flopsPerSecond / (flops / texts.length);
+    // The same ratio by CPU time: useful FLOPs per CPU second of the engine against the MatMul's.
+    const cpuRatio = matmul === null ? null : flops / cpuSeconds / matmul.flopsPerCpuSecond;
     return {
       prepared: engine.preparedRunner !== null,
       sentences: texts.length,
@@ -68,6 +73,9 @@ async function benchFillMask(modelDir: string, texts: string[], tokenBudget: num
       ceilingSentencesPerSecond: ceiling,
       sentencesPerSecond,
       ratioToCeiling: ceiling === null ? null : sentencesPerSecond / ceiling,
+      cpuSeconds,
+      matmulGflopsPerCpuSecond: matmul === null ? null : matmul.flopsPerCpuSecond / 1e9,
+      cpuRatioToCeiling: cpuRatio,
     };
   } finally {
     await engine.dispose();
@@ -140,6 +148,7 @@ async function benchScoreMemory(modelDir: string, texts: string[], tokenBudget: 
   const modelBytes = (await stat(engine.info.onnxPath)).size;
   const afterLoadMiB = process.memoryUsage().rss / 2 ** 20;
   let scoredTokens = 0;
+  let firstChunkPeakMiB = 0;
   const started = performance.now();
   try {
     for (let start = 0; start < texts.length; start += 64) {
@@ -147,6 +156,8 @@ async function benchScoreMemory(modelDir: string, texts: string[], tokenBudget: 
       for (const outcome of outcomes) {
         if (outcome.ok) scoredTokens += outcome.value.tokens.length;
       }
+      // Peak after the first chunk against the final peak shows whether memory grows with the corpus.
+      if (start === 0) firstChunkPeakMiB = process.resourceUsage().maxRSS / 1024;
     }
   } finally {
     await engine.dispose();
@@ -160,6 +171,7 @@ async function benchScoreMemory(modelDir: string, texts: string[], tokenBudget: 
     scoredTokensPerSecond: scoredTokens / seconds,
     modelMiB: modelBytes / 2 ** 20,
     rssAfterLoadMiB: afterLoadMiB,
+    firstChunkPeakRssMiB: firstChunkPeakMiB,
     peakRssMiB: peakMiB,
     peakOverModelSize: peakMiB / (modelBytes / 2 ** 20),
   };
