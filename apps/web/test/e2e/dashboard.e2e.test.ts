@@ -148,6 +148,11 @@ describe("dashboard", () => {
     expect(await rows.first().locator("td").first().textContent()).toBe("8");
     await rows.first().click();
     expect(await page.getByTestId("row-detail").getByTestId("bar").count()).toBe(5);
+    // The row also toggles from the keyboard.
+    await rows.first().press("Enter");
+    expect(await page.getByTestId("row-detail").count()).toBe(0);
+    await rows.first().press("Enter");
+    expect(await page.getByTestId("row-detail").count()).toBe(1);
 
     const exportHref = (await page.getByTestId("export-csv").getAttribute("href")) ?? "";
     expect(exportHref).toContain("q=blue");

@@ -119,6 +119,12 @@ export function ResultsBrowser({ jobId, refreshKey }: { jobId: string; refreshKe
                   <tr
                     className="clickable"
                     onClick={() => setOpen(open === row.lineNumber ? null : row.lineNumber)}
+                    onKeyDown={(event) => {
+                      if (event.key !== "Enter" && event.key !== " ") return;
+                      event.preventDefault();
+                      setOpen(open === row.lineNumber ? null : row.lineNumber);
+                    }}
+                    tabIndex={0}
                     aria-expanded={open === row.lineNumber}
                     aria-label={t("results.openRow", { line: row.lineNumber })}
                     data-testid="result-row"
