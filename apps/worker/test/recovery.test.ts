@@ -184,7 +184,7 @@ describe("recovery", () => {
       expect(stored.status).toBe("failed");
       expect(stored.errorCode).toBe("enqueue_failed");
       expect(stored.error).toBe(
-        "Queueing the chunk jobs failed: Redis did not answer within 1000 ms while queueing chunk jobs; check that Redis at REDIS_URL is running. Retry the job to queue its pending items.",
+        "Queueing the chunk jobs failed: Redis did not respond within 1000 ms while queueing chunk jobs; check that Redis at REDIS_URL is running. Retry the job to queue its pending items.",
       );
       expect(stored.itemsTotal).toBe(total);
       expect(await db.prisma.jobItem.count({ where: { jobId: stored.id, status: "pending" } })).toBe(total);

@@ -130,8 +130,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? "environment");
       const value = present[key];
-      const shown = value === undefined ? "" : ` (got ${JSON.stringify(isSecretKey(key) ? redactPassword(value) : value)})`;
-      return `- ${issue.message}${shown}`;
+      const valueText = value === undefined ? "" : ` (got ${JSON.stringify(isSecretKey(key) ? redactPassword(value) : value)})`;
+      return `- ${issue.message}${valueText}`;
     });
     throw new ConfigError(`Invalid environment variables:\n${lines.join("\n")}`);
   }

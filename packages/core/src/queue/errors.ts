@@ -25,7 +25,7 @@ export class ResultTimeoutError extends Error {
   }
 }
 
-/** Raised when Redis does not answer in time; the call may succeed once Redis is back, so a retry helps. */
+/** Raised when Redis does not respond in time; the call may succeed once Redis is back, so a retry helps. */
 export class QueueUnavailableError extends Error {
   override readonly name = "QueueUnavailableError";
   readonly retryable = true;

@@ -307,7 +307,7 @@ export class MaskfillProducer {
     const timeoutMs = this.config.redisTimeoutMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new QueueUnavailableError(`Redis did not answer within ${timeoutMs} ms while ${what}; check that Redis at REDIS_URL is running.`)), timeoutMs);
+      timer = setTimeout(() => reject(new QueueUnavailableError(`Redis did not respond within ${timeoutMs} ms while ${what}; check that Redis at REDIS_URL is running.`)), timeoutMs);
     });
     try {
       return await Promise.race([operation, timeout]);
