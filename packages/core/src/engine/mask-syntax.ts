@@ -1,4 +1,4 @@
-/** Where one mask sits in the input text (UTF-16 offsets, end exclusive). */
+/** Position of one mask in the input text (UTF-16 offsets, end exclusive). */
 export interface MaskSpan {
   /** Start of the mask as typed, e.g. the "<" of "<mask>" or the "[" of "[MASK]". */
   start: number;
@@ -9,7 +9,7 @@ export interface MaskSpan {
   absorbedEnd: number;
 }
 
-/** How the tokenizer's mask token treats neighbouring whitespace (tokenizer.json `added_tokens`). */
+/** Whitespace rule of the tokenizer's mask token (tokenizer.json `added_tokens`). */
 export interface MaskStripRule {
   lstrip: boolean;
   rstrip: boolean;

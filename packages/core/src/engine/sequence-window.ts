@@ -1,7 +1,7 @@
 import type { EncodedText } from "./masked-text-tokenizer.ts";
 import type { CharSpan } from "./types.ts";
 
-/** The part of an encoded text that the model sees. */
+/** The part of an encoded text that is fed to the model. */
 export interface WindowedInput {
   /** Token ids with <s> and </s>, at most `maxLength` of them. */
   ids: number[];

@@ -34,7 +34,7 @@ export class Utf8OffsetMap {
     let charIndex = 0;
     for (const codePoint of text) {
       const code = codePoint.codePointAt(0) ?? 0;
-      const bytes = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+      const bytes = utf8Length(code);
       for (let b = 0; b < bytes; b += 1) {
         this.charAtByte.push(charIndex);
         this.isBoundary.push(b === 0);
@@ -63,4 +63,12 @@ export class Utf8OffsetMap {
     }
     return this.charAtByte[next] ?? this.length;
   }
+}
+
+/** Returns the number of UTF-8 bytes that encode a code point. */
+function utf8Length(codePoint: number): number {
+  if (codePoint < 0x80) return 1;
+  if (codePoint < 0x800) return 2;
+  if (codePoint < 0x10000) return 3;
+  return 4;
 }
