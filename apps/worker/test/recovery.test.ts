@@ -29,6 +29,9 @@ async function expectCompleteResults(db: TestDatabase, jobId: string, items: num
   expect(perItem.every((group) => group._count._all === topK)).toBe(true);
 }
 
+/** Per-test limit: these tests start workers and wait for whole corpora on a possibly busy machine. */
+const RECOVERY_TEST_TIMEOUT_MS = 180_000;
+
 describe("recovery", () => {
   let db: TestDatabase;
   let config: MaskfillConfig;
@@ -76,7 +79,7 @@ describe("recovery", () => {
 
   it("finishes a corpus after SIGKILL with no row lost or duplicated", async () => {
     const first = await startChild("killed");
-    const total = 3000;
+    const total = 2000;
     const { jobId } = await producer.submitCorpus({ kind: "fill-mask", source: syntheticCorpus(total), corpus: { format: "txt" } });
 
     const atKill = await waitFor(async () => {
@@ -92,11 +95,11 @@ describe("recovery", () => {
     expect(done.itemsDone).toBe(total);
     expect(done.itemsFailed).toBe(0);
     await expectCompleteResults(db, jobId, total);
-  });
+  }, RECOVERY_TEST_TIMEOUT_MS);
 
   it("stops on SIGTERM after finishing held chunks", async () => {
     const child = await startChild("graceful");
-    const total = 3000;
+    const total = 2000;
     const { jobId } = await producer.submitCorpus({ kind: "fill-mask", source: syntheticCorpus(total), corpus: { format: "txt" } });
     await waitFor(async () => (await producer.getJob(jobId)).itemsDone > 0, "the first chunk to finish");
 
@@ -116,7 +119,7 @@ describe("recovery", () => {
     const done = await waitForStatus(producer, jobId, "completed", 90_000);
     expect(done.itemsDone).toBe(total);
     await expectCompleteResults(db, jobId, total);
-  });
+  }, RECOVERY_TEST_TIMEOUT_MS);
 
   it("survives the database being briefly unreachable", async () => {
     const proxy = await TcpProxy.start(5432);
@@ -141,7 +144,7 @@ describe("recovery", () => {
     } finally {
       await proxy.close();
     }
-  });
+  }, RECOVERY_TEST_TIMEOUT_MS);
 
   it("survives Redis being briefly unreachable", async () => {
     const proxy = await TcpProxy.start(6379);
@@ -167,7 +170,7 @@ describe("recovery", () => {
     } finally {
       await proxy.close();
     }
-  });
+  }, RECOVERY_TEST_TIMEOUT_MS);
 
   it("keeps a corpus whose chunks could not be queued", async () => {
     const proxy = await TcpProxy.start(6379);
@@ -199,7 +202,7 @@ describe("recovery", () => {
       await viaProxy.close();
       await proxy.close();
     }
-  });
+  }, RECOVERY_TEST_TIMEOUT_MS);
 
   it("cancels remaining chunks and resumes them on retry", async () => {
     const total = 300;
@@ -225,7 +228,7 @@ describe("recovery", () => {
     const done = await waitForStatus(producer, jobId, "completed");
     expect(done.itemsDone).toBe(total);
     await expectCompleteResults(db, jobId, total, 2);
-  });
+  }, RECOVERY_TEST_TIMEOUT_MS);
 
   it("retries failed items without duplicating rows", async () => {
     services.push(await WorkerService.start(config, createLogger("test-worker", "silent")));
@@ -242,7 +245,7 @@ describe("recovery", () => {
     expect(await db.prisma.fillMaskResult.count({ where: { jobId } })).toBe(10);
     const failed = await db.prisma.jobItem.findFirstOrThrow({ where: { jobId, status: "failed" } });
     expect([failed.lineNumber, failed.errorCode]).toEqual([2, "no_mask"]);
-  });
+  }, RECOVERY_TEST_TIMEOUT_MS);
 
   it("serves a sentence while a corpus runs", async () => {
     // A small token budget keeps corpus requests waiting in the batcher, so the sentence has a queue to jump.
@@ -260,5 +263,5 @@ describe("recovery", () => {
     expect(batch).toBeDefined();
     expect(batch!.interactive).toBe(1);
     expect(batch!.pendingAfter).toBeGreaterThan(0);
-  });
+  }, RECOVERY_TEST_TIMEOUT_MS);
 });
