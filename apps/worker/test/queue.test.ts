@@ -153,6 +153,23 @@ describe("queue round trip with one worker", () => {
     await corpusQueue.close();
   });
 
+  it("scores a corpus in chunks", async () => {
+    const lines = goldenScores.slice(0, 5).map((line) => line.text);
+    const submission = await producer.submitCorpus({ kind: "score", source: corpusStream(lines), corpus: { format: "txt" } });
+    expect(submission.chunks).toBe(2);
+    const job = await waitFor(async () => {
+      const view = await producer.getJob(submission.jobId);
+      return view.status === "completed" ? view : undefined;
+    }, "the scoring job to complete");
+    expect(job.kind).toBe("score");
+    expect(job.itemsDone).toBe(5);
+    const scores = await db.prisma.sentenceScore.findMany({ where: { jobId: submission.jobId }, orderBy: { lineNumber: "asc" } });
+    expect(scores.map((score) => score.lineNumber)).toEqual([1, 2, 3, 4, 5]);
+    scores.forEach((score, i) => expect(score.pll).toBeCloseTo(goldenScores[i]!.pll, 3));
+    const tokens = await db.prisma.tokenScore.count({ where: { jobId: submission.jobId } });
+    expect(tokens).toBe(goldenScores.slice(0, 5).reduce((sum, line) => sum + line.tokenCount, 0));
+  });
+
   it("fails an invalid payload without retrying", async () => {
     const { jobId } = await producer.enqueueSentence({ kind: "fill-mask", text: "Queued <mask>." });
     const queue = new Queue(INTERACTIVE_QUEUE, { connection: { url: config.redisUrl }, prefix: config.queuePrefix });
