@@ -54,7 +54,7 @@ describe("Redis restarted mid-corpus", () => {
       expect(answer.body.error.code).toBe("queue_unavailable");
       expect(answer.body.error.retryable).toBe(true);
       expect(answer.headers.get("retry-after")).toBe("5");
-      // The answer must come promptly instead of waiting for Redis to return.
+      // The response must come promptly instead of waiting for Redis to return.
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       await stack.redis.resume();
