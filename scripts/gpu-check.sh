@@ -25,6 +25,13 @@ step() {
   printf '\n== %s (%ss elapsed)\n' "$1" "$(($(date +%s) - started))"
 }
 
+step "checkout"
+if [ ! -d node_modules/onnxruntime-node ]; then
+  echo "gpu-check: node_modules/onnxruntime-node is missing; run \`npm ci\` in this checkout first (it needs the npm registry)." >&2
+  exit 1
+fi
+node --version
+
 step "GPU"
 if ! command -v nvidia-smi >/dev/null; then
   echo "gpu-check: nvidia-smi not found; run this on a machine with an NVIDIA driver." >&2
