@@ -2,7 +2,7 @@
  * Times the score-table queries and the corpus summary on a synthetic score job.
  *   npx tsx apps/web/scripts/bench-scores.ts [ROWS]
  * ROWS defaults to 1,000,000. The script creates a scratch database on the Postgres server of
- * DATABASE_URL (default postgresql://postgres@127.0.0.1:5432), inserts the rows with
+ * TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432), inserts the rows with
  * generate_series (about 90 s for a million rows), prints the median of five runs of each query
  * and drops the database.
  */
