@@ -206,6 +206,7 @@ describe("queue round trip with one worker", () => {
     expect(workers.model?.name).toBe("tiny-roberta");
     expect(workers.model?.parameterCount).toBeGreaterThan(0);
     expect(workers.model?.device).toBe("cpu");
+    expect(workers.model?.demoModel).toBe(false);
     expect(workers.batches).toBeGreaterThan(0);
   });
 
@@ -228,6 +229,7 @@ describe("queue round trip with one worker", () => {
     expect(switched.error).toBeNull();
     expect(switched.model?.variant).toBe("quantized");
     expect(switched.model?.warmupMs).toBeGreaterThan(0);
+    expect(switched.model?.demoModel).toBe(true);
     const outcome = await producer.submitSentence({ kind: "fill-mask", text: "The <mask> sat on the mat." }, { timeoutMs: 20_000 });
     expect(outcome.ok).toBe(true);
     expect((await producer.getJob(outcome.jobId)).modelName).toBe("mini-roberta");

@@ -39,6 +39,8 @@ export interface WorkerView {
     parameterCount: number;
     executionProvider: string;
     device: string;
+    /** True for the bundled mini-roberta demo model, whose predictions are rough. */
+    demoModel: boolean;
   } | null;
   loadMs: number | null;
   /** Sentences per second over the worker's recent window. */

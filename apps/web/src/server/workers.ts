@@ -19,6 +19,7 @@ export function toWorkerView(state: WorkerState): WorkerView {
             parameterCount: state.model.parameterCount,
             executionProvider: state.model.executionProvider,
             device: state.model.device,
+            demoModel: state.model.demoModel,
           },
     loadMs: state.model?.loadMs ?? null,
     throughput: state.throughput,

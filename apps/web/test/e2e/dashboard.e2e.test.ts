@@ -202,6 +202,9 @@ describe("dashboard", () => {
     const row = page.getByTestId("worker-row").first();
     await row.waitFor({ timeout: 30_000 });
     expect(await row.getByTestId("worker-model").textContent()).toBe("tiny-roberta");
+    // The tiny test model is not the bundled demo model, so neither the notice nor the tag shows.
+    expect(await page.getByTestId("demo-model-notice").count()).toBe(0);
+    expect(await row.getByTestId("worker-demo-tag").count()).toBe(0);
 
     await page.getByTestId("model-dir").fill(missingDir);
     await page.getByTestId("load-model").click();
@@ -224,7 +227,15 @@ describe("dashboard", () => {
       60_000,
       "the worker to serve mini-roberta",
     );
+    const notice = page.getByTestId("demo-model-notice");
+    await notice.waitFor({ timeout: 10_000 });
+    expect(await notice.textContent()).toContain("a small demo model (4 layers, int8 weights) whose predictions are rough");
+    expect(await notice.locator("code").textContent()).toBe("maskfill model fetch roberta-large");
+    expect(await row.getByTestId("worker-demo-tag").textContent()).toBe("demo");
     await screenshot("models");
+
+    await page.goto(`${stack.baseUrl}/`);
+    await page.getByTestId("model-status").getByTestId("demo-model-notice").waitFor({ timeout: 10_000 });
   });
 
   it("pages fit a phone screen", async () => {

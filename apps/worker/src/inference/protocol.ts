@@ -19,6 +19,8 @@ export type ThreadRequest =
 export interface LoadedModel {
   info: ModelInfo;
   warmupMs: number;
+  /** True when the model is the bundled mini-roberta demo model. */
+  demoModel: boolean;
 }
 
 /** Outcomes of one inference call and how many onnxruntime session runs it took. */

@@ -4,7 +4,7 @@
  * renewal, state publishing and signal handling for the length of each batch.
  */
 import { parentPort } from "node:worker_threads";
-import { Engine, defaultModelDir } from "@maskfill/core/engine";
+import { Engine, defaultModelDir, isBundledModelDir } from "@maskfill/core/engine";
 import type { LoadModelOptions, Outcome } from "@maskfill/core/engine";
 import type { InferenceReply, LoadedModel, SerializedError, ThreadReply, ThreadRequest, ThreadValue } from "./protocol.ts";
 
@@ -25,7 +25,7 @@ async function load(options: LoadModelOptions): Promise<LoadedModel> {
   const previous = engine;
   engine = next;
   await previous?.dispose();
-  return { info: next.info, warmupMs };
+  return { info: next.info, warmupMs, demoModel: isBundledModelDir(next.info.modelDir) };
 }
 
 /** Counts onnxruntime session runs through the runner's public plan, so batch reports can show them. */

@@ -65,7 +65,7 @@ export class ModelManager {
     this.onChange();
     this.logger.info({ modelDir: request.modelDir || "(bundled)", variant: request.variant ?? "(default)" }, "Loading model");
     try {
-      const { info, warmupMs } = await this.client.load({
+      const { info, warmupMs, demoModel } = await this.client.load({
         modelDir: request.modelDir,
         ...(request.variant === undefined ? {} : { variant: request.variant }),
         executionProvider: this.settings.executionProvider,
@@ -82,10 +82,11 @@ export class ModelManager {
         device: info.executionProvider === "cuda" ? "cuda:0" : "cpu",
         loadMs: info.loadMs,
         warmupMs: Math.round(warmupMs * 10) / 10,
+        demoModel,
       };
       this.status = "ready";
       this.error = null;
-      this.logger.info({ model: info.name, onnxPath: info.onnxPath, parameterCount: info.parameterCount, loadMs: info.loadMs, warmupMs: this.model.warmupMs }, "Model loaded");
+      this.logger.info({ model: info.name, onnxPath: info.onnxPath, parameterCount: info.parameterCount, loadMs: info.loadMs, warmupMs: this.model.warmupMs, demoModel }, "Model loaded");
       return true;
     } catch (cause) {
       this.error = cause instanceof Error ? cause.message : String(cause);

@@ -15,6 +15,12 @@ export const workerModelSchema = z.object({
   loadMs: z.number(),
   /** Latency of the first inference after loading, in milliseconds. */
   warmupMs: z.number(),
+  /**
+   * True when the worker serves the bundled mini-roberta demo model. The worker sets it because
+   * the web app may run on another host with other paths. States from workers that predate the
+   * field parse as false.
+   */
+  demoModel: z.boolean().default(false),
 });
 
 /** State a worker publishes every few seconds; the dashboard's worker list shows it. */

@@ -5,11 +5,13 @@ import { useI18n } from "../../i18n/client.tsx";
 import { usePolledJson } from "../../hooks/usePolledJson.ts";
 import type { WorkersResponse } from "../../lib/api-types.ts";
 import { StateMessage } from "../StateMessage.tsx";
+import { DemoModelNotice } from "./DemoModelNotice.tsx";
 import { WorkerTable } from "./WorkerTable.tsx";
 
 /**
  * Live state of every worker, refreshed every two seconds. The compact form (playground sidebar)
- * lists model, state and throughput; the full form adds every column.
+ * lists model, state and throughput; the full form adds every column. Both warn when a worker
+ * serves the bundled demo model.
  */
 export function ModelStatus({ compact }: { compact: boolean }) {
   const { t } = useI18n();
@@ -40,6 +42,7 @@ export function ModelStatus({ compact }: { compact: boolean }) {
         <>
           <p className="hint" data-testid="ready-count">{t("models.readyCount", { ready, total: workers.length })}</p>
           <WorkerTable workers={workers} compact={compact} />
+          <DemoModelNotice workers={workers} t={t} />
         </>
       )}
     </section>

@@ -31,6 +31,7 @@ export function WorkerTable({ workers, compact }: { workers: WorkerView[]; compa
               {!compact && <td className="mono nowrap">{worker.id}</td>}
               <td>
                 <div data-testid="worker-model">{worker.model?.name ?? none}</div>
+                {worker.model?.demoModel === true && <span className="badge demo" data-testid="worker-demo-tag">{t("models.demoTag")}</span>}
                 {!compact && worker.model && <div className="hint mono">{worker.model.modelDir} ({worker.model.variant})</div>}
               </td>
               {!compact && <td className="num">{worker.model ? formatCompact(worker.model.parameterCount, locale) : none}</td>}

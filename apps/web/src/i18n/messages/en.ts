@@ -92,6 +92,11 @@ export const en = {
     workersTitle: "Workers",
     readyCount: "{ready} of {total} worker(s) ready",
     details: "Details",
+    demoTag: "demo",
+    demoTitle: "Small demo model",
+    demoBody: "Rows marked demo serve the bundled mini-roberta, a small demo model (4 layers, int8 weights) whose predictions are rough. For research-quality results switch to roberta-large:",
+    demoStepFetch: "Download it on each worker's machine:",
+    demoStepLoad: "Enter the directory the command prints under Load model on the Models page, or restart the workers with MASKFILL_MODEL_DIR set to it.",
   },
   upload: {
     title: "Upload a corpus",

@@ -91,6 +91,11 @@ export const zhCN: Messages = {
     workersTitle: "工作进程",
     readyCount: "{total} 个工作进程中 {ready} 个就绪",
     details: "详情",
+    demoTag: "演示",
+    demoTitle: "小型演示模型",
+    demoBody: "标记为“演示”的工作进程使用内置的 mini-roberta。它是一个小型演示模型（4 层，int8 权重），预测结果比较粗糙。如需研究级别的结果，请换用 roberta-large：",
+    demoStepFetch: "在每个工作进程所在的机器上下载：",
+    demoStepLoad: "在“模型”页面的“加载模型”中填入该命令输出的目录，或将 MASKFILL_MODEL_DIR 设为该目录后重启工作进程。",
   },
   upload: {
     title: "上传语料",
