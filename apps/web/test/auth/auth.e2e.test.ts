@@ -82,6 +82,18 @@ describe("authentication", () => {
     expect(response.headers.get("location")).toBe("/sign-in?next=%2Fjobs%3Fstatus%3Dfailed");
   });
 
+  it("ignores off-site return targets", async () => {
+    // The form's `next` prop as it appears in the page's serialized React payload.
+    const nextProp = (value: string) => JSON.stringify(JSON.stringify({ next: value })).slice(1, -1);
+    for (const target of ["//evil.example/x", "/\\evil.example/x", "https://evil.example/x"]) {
+      const { response, body } = await call(`/sign-in?next=${encodeURIComponent(target)}`);
+      expect(response.status).toBe(200);
+      expect(String(body)).toContain(nextProp("/"));
+    }
+    const { body } = await call(`/sign-in?next=${encodeURIComponent("/jobs?status=failed")}`);
+    expect(String(body)).toContain(nextProp("/jobs?status=failed"));
+  });
+
   it("signs in with a secure http-only cookie", async () => {
     const wrong = await signIn("viewer", "not the password");
     expect(wrong.response.status).toBe(401);
