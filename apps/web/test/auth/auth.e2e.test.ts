@@ -1,4 +1,5 @@
 import { Queue } from "bullmq";
+import { chromium } from "playwright-core";
 import { AuthStore } from "@maskfill/core/auth";
 import { INTERACTIVE_QUEUE } from "@maskfill/core/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -233,6 +234,37 @@ describe("limits", () => {
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();
+    }
+  });
+});
+
+describe("admin page", () => {
+  it("adds a user and shows a new token once", async () => {
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${stack.baseUrl}/admin`);
+      await page.waitForURL(/\/sign-in\?next=%2Fadmin$/);
+      await page.getByTestId("username").fill("admin");
+      await page.getByTestId("password").fill(PASSWORD);
+      await page.getByTestId("sign-in").click();
+      await page.waitForURL(`${stack.baseUrl}/admin`);
+
+      await page.locator("#new-username").fill("browser-made");
+      await page.locator("#new-password").fill(PASSWORD);
+      await page.locator("#new-role").selectOption("operator");
+      await page.getByRole("button", { name: "Add user" }).click();
+      await page.getByTestId("users-table").getByText("browser-made").waitFor();
+      expect((await store.findUser("browser-made")).role).toBe("operator");
+
+      await page.locator("#token-name").fill("from the browser");
+      await page.locator("#token-user").selectOption({ label: "browser-made" });
+      await page.getByRole("button", { name: "Create token" }).click();
+      const shown = (await page.getByTestId("new-token").locator(".secret").textContent()) ?? "";
+      expect(shown).toMatch(/^mf_[A-Za-z0-9_-]{43}$/);
+      expect((await store.resolveApiToken(shown))?.username).toBe("browser-made");
+    } finally {
+      await browser.close();
     }
   });
 });
