@@ -50,9 +50,9 @@ function filterConditions(filters: ResultFilters): Prisma.Sql[] {
 
 /**
  * Reads one page of item rows in the requested order, one more than `limit` to know whether a
- * next page exists. Line order walks the (job_id, line_number) primary key; score order walks the
- * (job_id, probability) index of the first mask's top prediction, so rows without a prediction
- * (pending or failed) appear only in line order.
+ * next page exists. Line order walks the (job_id, line_number) primary key. Score order walks the
+ * partial index (job_id, probability, line_number) WHERE rank = 1 AND mask_index = 0, so rows
+ * without a prediction (pending or failed) appear only in line order.
  */
 async function readItemRows(prisma: PrismaClient, jobId: string, filters: ResultFilters, cursor: string | undefined, limit: number): Promise<ItemRow[]> {
   const conditions = filterConditions(filters);
@@ -68,10 +68,8 @@ async function readItemRows(prisma: PrismaClient, jobId: string, filters: Result
       ORDER BY i.line_number
       LIMIT ${limit + 1}`;
   }
-  // NOTE: on a 1M-row job (apps/web/scripts/bench-results.ts) a score_desc page takes about 20 ms
-  // but the first score_asc page about 1 s. The (job_id, probability) index contains every rank,
-  // and the scan skips the low rank 2 and 3 rows first. A partial index WHERE rank = 1 AND
-  // mask_index = 0 would fix it.
+  // Keep `top.mask_index = 0 AND top.rank = 1` in the WHERE clause: PostgreSQL uses the partial
+  // index only when the query's conditions imply the index predicate.
   const descending = filters.sort === "score_desc";
   if (cursor !== undefined) {
     const after = decodeCursor(cursor, scoreCursorSchema);

@@ -89,6 +89,25 @@ describe("schema.prisma and migrations", () => {
       ],
     },
     {
+      name: "partial index predicate",
+      schema: () => mutate('where: raw("rank = 1 AND mask_index = 0")', 'where: raw("rank = 1")'),
+      expected: [
+        'index fill_mask_results_job_id_probability_line_number_idx is "CREATE INDEX fill_mask_results_job_id_probability_line_number_idx ON public.fill_mask_results USING btree (job_id, probability, line_number) WHERE ((rank = 1) AND (mask_index = 0))" in the database, schema.prisma expects "CREATE INDEX fill_mask_results_job_id_probability_line_number_idx ON public.fill_mask_results USING btree (job_id, probability, line_number) WHERE (rank = 1)"',
+      ],
+    },
+    {
+      name: "missing partial index predicate",
+      schema: () => mutate(', where: raw("rank = 1 AND mask_index = 0")', ""),
+      expected: [
+        'index fill_mask_results_job_id_probability_line_number_idx is "CREATE INDEX fill_mask_results_job_id_probability_line_number_idx ON public.fill_mask_results USING btree (job_id, probability, line_number) WHERE ((rank = 1) AND (mask_index = 0))" in the database, schema.prisma expects "CREATE INDEX fill_mask_results_job_id_probability_line_number_idx ON public.fill_mask_results USING btree (job_id, probability, line_number)"',
+      ],
+    },
+    {
+      name: "invalid partial index predicate",
+      schema: () => mutate('where: raw("rank = 1 AND mask_index = 0")', 'where: raw("position = 0")'),
+      expected: ['index fill_mask_results_job_id_probability_line_number_idx has the predicate "position = 0", which PostgreSQL rejects: column "position" does not exist'],
+    },
+    {
       name: "unique constraint",
       schema: () => mutate("  @@index([createdAt])\n", "  @@index([createdAt])\n  @@unique([modelName, createdAt])\n"),
       expected: ["index jobs_model_name_created_at_key is in schema.prisma but not in the database"],

@@ -5,6 +5,7 @@
  */
 import { getDMMF } from "@prisma/get-dmmf";
 import type pg from "pg";
+import { indexKey, normalizePredicate, readIndexPredicates } from "./index-predicates";
 
 /**
  * Database objects that schema.prisma cannot declare but the migrations create on purpose.
@@ -187,7 +188,7 @@ export async function findSchemaDrift(schema: string, client: pg.Client): Promis
     ...(await compareEnums(datamodel, client)),
     ...(await compareTables(datamodel, client)),
     ...(await compareColumns(datamodel, client)),
-    ...(await compareIndexes(datamodel, client, quote)),
+    ...(await compareIndexes(datamodel, readIndexPredicates(schema), client, quote)),
     ...(await compareForeignKeys(datamodel, client, quote)),
     ...(await compareRawSqlObjects(client)),
   ];
@@ -310,8 +311,9 @@ async function compareColumns(datamodel: Datamodel, client: pg.Client): Promise<
   return [...compareSets("column", expectedKeys, actual.keys()), ...differences];
 }
 
-async function compareIndexes(datamodel: Datamodel, client: pg.Client, quote: (name: string) => string): Promise<string[]> {
-  const expected = new Map<string, string>();
+async function compareIndexes(datamodel: Datamodel, predicates: Map<string, string>, client: pg.Client, quote: (name: string) => string): Promise<string[]> {
+  // null: the index is expected, but its definition cannot be compared because its predicate is invalid.
+  const expected = new Map<string, string | null>();
   const primaryKeys = new Set<string>();
   const differences: string[] = [];
 
@@ -338,7 +340,17 @@ async function compareIndexes(datamodel: Datamodel, client: pg.Client, quote: (n
     });
     const unique = index.type === "id" || index.type === "unique" ? "UNIQUE " : "";
     const method = (index.algorithm ?? "BTree").toLowerCase();
-    expected.set(name, `CREATE ${unique}INDEX ${quote(name)} ON public.${quote(table)} USING ${method} (${parts.join(", ")})`);
+    let definition: string | null = `CREATE ${unique}INDEX ${quote(name)} ON public.${quote(table)} USING ${method} (${parts.join(", ")})`;
+    const predicate = predicates.get(indexKey(index.model, index.fields.map((entry) => entry.name)));
+    if (predicate !== undefined) {
+      try {
+        definition += ` WHERE ${await normalizePredicate(client, table, columns[0] ?? "", predicate, quote)}`;
+      } catch (error) {
+        differences.push(`index ${name} has the predicate "${predicate}", which PostgreSQL rejects: ${error instanceof Error ? error.message : String(error)}`);
+        definition = null;
+      }
+    }
+    expected.set(name, definition);
     if (index.type === "id") {
       primaryKeys.add(name);
     }
@@ -351,7 +363,7 @@ async function compareIndexes(datamodel: Datamodel, client: pg.Client, quote: (n
   differences.push(...compareSets("index", expected.keys(), actual.keys()));
   for (const [name, definition] of expected) {
     const found = actual.get(name);
-    if (found !== undefined && found !== definition) {
+    if (definition !== null && found !== undefined && found !== definition) {
       differences.push(`index ${name} is "${found}" in the database, schema.prisma expects "${definition}"`);
     }
   }
