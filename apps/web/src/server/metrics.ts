@@ -33,7 +33,7 @@ export function renderMetrics(families: MetricFamily[]): string {
 
 /**
  * Metric families derived from the workers' published state: status, throughput, sentence and
- * batch counters, mean batch size and warm-up latency per worker.
+ * batch counters, mean batch size, inference latency and warm-up latency per worker.
  */
 export function workerFamilies(workers: WorkerState[]): MetricFamily[] {
   const perWorker = (value: (worker: WorkerState) => number) => workers.map((worker) => ({ labels: { worker: worker.id }, value: value(worker) }));
@@ -56,6 +56,20 @@ export function workerFamilies(workers: WorkerState[]): MetricFamily[] {
       samples: perWorker((worker) => (worker.batches === 0 ? 0 : worker.sentences / worker.batches)),
     },
     { name: "maskfill_worker_pending_requests", help: "Requests waiting in the worker's micro-batcher.", type: "gauge", samples: perWorker((worker) => worker.pending) },
+    {
+      name: "maskfill_worker_inference_latency_seconds",
+      help: "Inference time per batch over the worker's last minute, by quantile (nearest rank).",
+      type: "gauge",
+      samples: workers.flatMap((worker) =>
+        worker.batchLatency === null
+          ? []
+          : [
+              { labels: { worker: worker.id, quantile: "0.5" }, value: worker.batchLatency.p50Ms / 1000 },
+              { labels: { worker: worker.id, quantile: "0.99" }, value: worker.batchLatency.p99Ms / 1000 },
+            ],
+      ),
+    },
+    { name: "maskfill_worker_inference_seconds_total", help: "Time spent in inference since the worker started.", type: "counter", samples: perWorker((worker) => worker.inferenceMs / 1000) },
     {
       name: "maskfill_worker_warmup_latency_seconds",
       help: "Latency of the first inference after the model loaded.",

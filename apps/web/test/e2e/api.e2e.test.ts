@@ -308,5 +308,7 @@ describe("API with a worker", () => {
     expect(text).toMatch(/^maskfill_queue_jobs\{queue="corpus",state="waiting"\} 0$/m);
     expect(text).toMatch(/^maskfill_workers\{status="ready"\} 1$/m);
     expect(text).toMatch(/^maskfill_worker_sentences_total\{worker="[^"]+"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^maskfill_worker_inference_latency_seconds\{worker="[^"]+",quantile="0\.99"\} \d/m);
+    expect(text).toMatch(/^maskfill_worker_inference_seconds_total\{worker="[^"]+"\} \d/m);
   });
 });

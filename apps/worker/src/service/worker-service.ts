@@ -131,6 +131,8 @@ export class WorkerService {
       sentences: this.metrics.sentences,
       failedSentences: this.metrics.failedSentences,
       throughput: this.metrics.throughput(),
+      inferenceMs: Math.round(this.metrics.inferenceMs),
+      batchLatency: this.metrics.latency(),
       pending: this.batcher.pendingCount,
     };
   }
@@ -203,9 +205,11 @@ export class WorkerService {
   }
 
   private async runBatch(kind: JobKind, requests: EngineRequest[], report: BatchReport<JobKind>): Promise<AnyOutcome[]> {
+    const started = performance.now();
     const reply = kind === "fill-mask" ? await this.client.fillMask(requests) : await this.client.score(requests);
+    const latencyMs = performance.now() - started;
     report.sessionRuns = reply.sessionRuns;
-    this.metrics.recordBatch(requests.length, reply.outcomes.filter((outcome) => !outcome.ok).length);
+    this.metrics.recordBatch(requests.length, reply.outcomes.filter((outcome) => !outcome.ok).length, latencyMs);
     return reply.outcomes;
   }
 

@@ -43,6 +43,10 @@ export const workerStateSchema = z.object({
   failedSentences: z.number(),
   /** Sentences per second over the last minute. */
   throughput: z.number(),
+  /** Inference time of all batches since the worker started, in milliseconds (0 from older workers). */
+  inferenceMs: z.number().default(0),
+  /** Median and 99th-percentile inference time per batch over the last minute; null without batches. */
+  batchLatency: z.object({ count: z.number(), p50Ms: z.number(), p99Ms: z.number() }).nullable().default(null),
   /** Requests waiting in the micro-batcher. */
   pending: z.number(),
 });

@@ -14,8 +14,6 @@ const QUEUE_STATES = ["waiting", "active", "delayed", "prioritized", "failed"] a
  * GET /api/metrics: Prometheus text with queue depth per BullMQ queue and state, jobs by status
  * (from Postgres) and the workers' throughput, batch size and latency.
  */
-// NOTE: workers publish counters and a warm-up latency but no per-batch inference latency
-// histogram, so maskfill_worker_warmup_latency_seconds is the only latency reported here.
 export const GET = route(async (request) => {
   await requireRole(request, "viewer");
   const { queues, prisma, producer } = services();
