@@ -1,8 +1,9 @@
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
-import { MaskfillProducer, createLogger, type MaskfillConfig } from "@maskfill/core/queue";
+import { MaskfillProducer, createLogger, redisKeys, type MaskfillConfig } from "@maskfill/core/queue";
 import { WorkerService } from "../src/service/worker-service.ts";
-import { TINY_MODEL_DIR, deletePrefix, testConfig, uniquePrefix, waitFor } from "./helpers.ts";
+import { TINY_MODEL_DIR, deletePrefix, spawnWorker, testConfig, uniquePrefix, waitFor, type ChildWorker } from "./helpers.ts";
 
 describe("worker without a loadable model", () => {
   let db: TestDatabase;
@@ -44,5 +45,81 @@ describe("worker without a loadable model", () => {
     const state = await waitFor(async () => (await producer.listWorkers()).find((s) => s.id === worker.id && s.status === "ready"), "the worker to be ready");
     expect(state.model?.name).toBe("tiny-roberta");
     expect(state.error).toBeNull();
+  });
+});
+
+describe("stored model choice", () => {
+  let db: TestDatabase;
+  let config: MaskfillConfig;
+  let producer: MaskfillProducer;
+  let redis: Redis;
+  let first: WorkerService;
+  const children: ChildWorker[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    config = testConfig(db.url, uniquePrefix("choice"));
+    producer = MaskfillProducer.connect(config);
+    redis = new Redis(config.redisUrl);
+    first = await WorkerService.start(config, createLogger("test-worker", "silent"));
+  });
+
+  afterAll(async () => {
+    for (const child of children.splice(0)) {
+      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill("SIGTERM");
+      await child.exited;
+    }
+    await first?.stop("test finished");
+    await producer?.close();
+    await redis?.quit();
+    await deletePrefix(config.queuePrefix);
+    await db?.drop();
+  });
+
+  /** Starts a worker process with the tiny model configured and waits until it publishes a settled status. */
+  async function startChild(workerId: string): Promise<{ child: ChildWorker; status: string; modelDir: string | null }> {
+    const child = spawnWorker({
+      DATABASE_URL: db.url,
+      MASKFILL_QUEUE_PREFIX: config.queuePrefix,
+      MASKFILL_MODEL_DIR: TINY_MODEL_DIR,
+      MASKFILL_WORKER_ID: workerId,
+    });
+    children.push(child);
+    const state = await waitFor(
+      async () => (await producer.listWorkers()).find((s) => s.id === workerId && (s.status === "ready" || s.status === "error")),
+      `worker ${workerId} to settle`,
+      60_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\nWorker output:\n${child.output()}`);
+    });
+    return { child, status: state.status, modelDir: state.model?.modelDir ?? null };
+  }
+
+  it("failed load stores no choice", async () => {
+    await producer.loadModel({ modelDir: "/nonexistent/fleet-model", variant: "quantized" });
+    const state = await waitFor(async () => (await producer.listWorkers()).find((s) => s.id === first.id && s.error !== null), "the load to fail");
+    expect(state.status).toBe("ready");
+    expect(state.error).toContain("/nonexistent/fleet-model");
+    expect(await redis.get(redisKeys.desiredModel(config.queuePrefix))).toBeNull();
+
+    const later = await startChild("choice-later");
+    expect(later.status).toBe("ready");
+    expect(later.modelDir).toBe(TINY_MODEL_DIR);
+  }, 90_000);
+
+  it("unloadable stored choice falls back", async () => {
+    await redis.set(redisKeys.desiredModel(config.queuePrefix), JSON.stringify({ modelDir: "/nonexistent/stored-model" }));
+    const started = await startChild("choice-fallback");
+    expect(started.status).toBe("ready");
+    expect(started.modelDir).toBe(TINY_MODEL_DIR);
+    expect(started.child.output()).toContain("The fleet's stored model failed to load; falling back to the configured model");
+    expect(started.child.output()).toContain("/nonexistent/stored-model");
+  }, 90_000);
+
+  it("successful load stores the choice", async () => {
+    await redis.del(redisKeys.desiredModel(config.queuePrefix));
+    await producer.loadModel({ modelDir: TINY_MODEL_DIR, variant: "fp32" });
+    const stored = await waitFor(async () => (await redis.get(redisKeys.desiredModel(config.queuePrefix))) ?? undefined, "the choice to be stored");
+    expect(JSON.parse(stored)).toEqual({ modelDir: TINY_MODEL_DIR, variant: "fp32" });
   });
 });

@@ -88,7 +88,7 @@ export class WorkerService {
     });
     this.models = new ModelManager(
       this.client,
-      { executionProvider: config.executionProvider, tokenBudget: config.tokenBudget, intraOpThreads: config.intraOpThreads },
+      { executionProvider: config.executionProvider, tokenBudget: config.tokenBudget, intraOpThreads: config.intraOpThreads, threadSpinning: config.threadSpinning },
       logger,
       () => void this.publishState(),
     );
@@ -105,9 +105,10 @@ export class WorkerService {
   }
 
   /**
-   * Starts a worker: subscribes to control messages, loads the fleet's chosen model (or the
-   * configured one), and starts taking jobs once a model is ready. A failed first load leaves
-   * the worker idle with status "error" until a load request succeeds.
+   * Starts a worker: subscribes to control messages, loads the fleet's stored model choice (or
+   * the configured model when there is none or it fails to load), and starts taking jobs once a
+   * model is ready. When no model loads, the worker stays idle with status "error" until a load
+   * request succeeds.
    */
   static async start(config: MaskfillConfig, logger: Logger, onFatal: (error: Error) => void = () => undefined): Promise<WorkerService> {
     const service = new WorkerService(config, logger, onFatal);
@@ -153,18 +154,43 @@ export class WorkerService {
     this.subscriber.on("message", (_channel: string, message: string) => void this.onControl(message));
     this.stateTimer = setInterval(() => void this.publishState(), STATE_INTERVAL_MS);
 
-    const loaded = await this.models.load(await this.startupModel());
+    const configured: ModelRequest = { modelDir: this.config.modelDir, ...(this.config.modelVariant === undefined ? {} : { variant: this.config.modelVariant }) };
+    const stored = await this.storedModel();
+    let loaded = await this.models.load(stored ?? configured);
+    if (!loaded && stored !== null) {
+      this.logger.warn(
+        { workerId: this.id, storedModelDir: stored.modelDir, err: this.models.error, modelDir: configured.modelDir || "(bundled)" },
+        "The fleet's stored model failed to load; falling back to the configured model",
+      );
+      loaded = await this.models.load(configured);
+    }
     if (loaded) this.startConsuming();
   }
 
-  private async startupModel(): Promise<ModelRequest> {
-    const stored = await this.redis.get(redisKeys.desiredModel(this.config.queuePrefix));
-    if (stored !== null) {
-      const parsed = desiredModelSchema.safeParse(JSON.parse(stored));
-      if (parsed.success) return parsed.data;
-      this.logger.warn({ key: redisKeys.desiredModel(this.config.queuePrefix) }, "Ignoring an invalid stored model choice");
+  /** Reads the fleet's model choice that an earlier load request stored; null when none or invalid. */
+  private async storedModel(): Promise<ModelRequest | null> {
+    const key = redisKeys.desiredModel(this.config.queuePrefix);
+    const stored = await this.redis.get(key);
+    if (stored === null) return null;
+    let json: unknown;
+    try {
+      json = JSON.parse(stored);
+    } catch {
+      json = undefined;
     }
-    return { modelDir: this.config.modelDir, ...(this.config.modelVariant === undefined ? {} : { variant: this.config.modelVariant }) };
+    const parsed = desiredModelSchema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    this.logger.warn({ workerId: this.id, key }, "Ignoring an invalid stored model choice");
+    return null;
+  }
+
+  /** Stores a fleet-wide model choice after this worker loaded it, so that workers started later load it too. */
+  private async storeModelChoice(request: ModelRequest): Promise<void> {
+    try {
+      await this.redis.set(redisKeys.desiredModel(this.config.queuePrefix), JSON.stringify(request));
+    } catch (error) {
+      this.logger.warn({ workerId: this.id, modelDir: request.modelDir, err: error instanceof Error ? error.message : String(error) }, "Could not store the model choice");
+    }
   }
 
   private startConsuming(): void {
@@ -238,11 +264,14 @@ export class WorkerService {
     }
     const message = parsed.data;
     if (message.workerId !== undefined && message.workerId !== this.id) return;
-    const loaded =
-      message.modelDir === undefined
-        ? await this.models.reload()
-        : await this.models.load({ modelDir: message.modelDir, ...(message.variant === undefined ? {} : { variant: message.variant }) });
-    if (loaded) this.startConsuming();
+    if (message.modelDir === undefined) {
+      if (await this.models.reload()) this.startConsuming();
+      return;
+    }
+    const request: ModelRequest = { modelDir: message.modelDir, ...(message.variant === undefined ? {} : { variant: message.variant }) };
+    if (!(await this.models.load(request))) return;
+    if (message.workerId === undefined) await this.storeModelChoice(request);
+    this.startConsuming();
   }
 
   private async publishState(): Promise<void> {

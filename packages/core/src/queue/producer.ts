@@ -257,17 +257,14 @@ export class MaskfillProducer {
 
   /**
    * Asks workers to load a model directory (or to reload their current model when `modelDir` is
-   * omitted). Without `workerId` the choice is stored, so workers started later load it too.
+   * omitted). Without `workerId`, each worker that loads the directory stores it as the
+   * fleet's choice, so workers started later load it too; a failed load stores nothing.
    * Returns how many workers received the message; watch listWorkers() for the outcome.
    */
   async loadModel(request: Omit<LoadModelMessage, "type">): Promise<{ receivers: number }> {
     const parsed = loadModelMessageSchema.safeParse({ type: "load-model", ...request });
     if (!parsed.success) throw new InvalidRequestError(describeIssues("Invalid load-model request", parsed.error));
     const message = parsed.data;
-    if (message.workerId === undefined && message.modelDir !== undefined) {
-      const desired = { modelDir: message.modelDir, ...(message.variant === undefined ? {} : { variant: message.variant }) };
-      await this.redisCall("storing the model choice", this.redis.set(redisKeys.desiredModel(this.config.queuePrefix), JSON.stringify(desired)));
-    }
     const receivers = await this.redisCall("publishing the load request", this.redis.publish(redisKeys.control(this.config.queuePrefix), JSON.stringify(message)));
     return { receivers };
   }
