@@ -13,6 +13,7 @@ export interface EngineSettings {
   executionProvider: "cpu" | "cuda";
   tokenBudget: number;
   intraOpThreads: number;
+  threadSpinning: boolean;
 }
 
 /** Raised while no model is loaded; a model may load soon or another worker can run the job, so a retry helps. */
@@ -71,6 +72,7 @@ export class ModelManager {
         executionProvider: this.settings.executionProvider,
         tokenBudget: this.settings.tokenBudget,
         intraOpThreads: this.settings.intraOpThreads,
+        threadSpinning: this.settings.threadSpinning,
       });
       this.model = {
         name: info.name,

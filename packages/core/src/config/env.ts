@@ -71,6 +71,8 @@ export const envSchema = z.object({
     .refine((value) => /^[A-Za-z0-9_.-]{1,64}$/.test(value), {
       error: "MASKFILL_QUEUE_PREFIX must be 1-64 letters, digits, '_', '.' or '-'",
     }),
+  /** on: idle onnxruntime threads spin (best throughput on dedicated cores); off: they sleep (less CPU on shared cores). */
+  MASKFILL_THREAD_SPINNING: z.enum(["on", "off"], { error: "MASKFILL_THREAD_SPINNING must be on or off" }).default("on"),
   /** Intra-op threads for the CPU provider; 0 lets onnxruntime choose. */
   MASKFILL_INTRA_OP_THREADS: z.coerce
     .number({ error: "MASKFILL_INTRA_OP_THREADS must be a number" })
@@ -111,6 +113,7 @@ export interface MaskfillConfig {
   chunkSize: number;
   queuePrefix: string;
   intraOpThreads: number;
+  threadSpinning: boolean;
   lockDurationMs: number;
   shutdownGraceMs: number;
   /** Empty string means host name and process id. */
@@ -151,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chunkSize: e.MASKFILL_CHUNK_SIZE,
     queuePrefix: e.MASKFILL_QUEUE_PREFIX,
     intraOpThreads: e.MASKFILL_INTRA_OP_THREADS,
+    threadSpinning: e.MASKFILL_THREAD_SPINNING === "on",
     lockDurationMs: e.MASKFILL_LOCK_DURATION_MS,
     shutdownGraceMs: e.MASKFILL_SHUTDOWN_GRACE_MS,
     workerId: e.MASKFILL_WORKER_ID,

@@ -52,7 +52,8 @@ export class Engine {
 
     const files = await readModelFiles(options.modelDir, options.variant);
     const tokenizer = new MaskedTextTokenizer(files.tokenizerJson, files.tokenizerConfig, files.modelDir);
-    const session = await createSession(files.onnxPath, executionProvider, options.intraOpThreads ?? 0);
+    const threading: Threading = { intraOpThreads: options.intraOpThreads ?? 0, spinning: options.threadSpinning ?? true };
+    const session = await createSession(files.onnxPath, executionProvider, threading);
     try {
       const vocabSize = checkGraph(session, files, tokenizer);
       const { parameterCount, opTypes } = await inspectOnnxFile(files.onnxPath).catch((error: Error) => {
@@ -79,13 +80,13 @@ export class Engine {
       // released before it loads and re-created only if a caller runs the full-logits runner
       // (or the prepared graph fails to load). Memory stays at one copy of the weights.
       const preparedPath = await findPreparedGraph(files.onnxPath, logger);
-      const plainSession = preparedPath === null ? session : await DeferredSession.replace(session, () => createSession(files.onnxPath, executionProvider, options.intraOpThreads ?? 0));
+      const plainSession = preparedPath === null ? session : await DeferredSession.replace(session, () => createSession(files.onnxPath, executionProvider, threading));
       const preparedGraph =
         preparedPath === null
           ? null
           : await loadPreparedGraph({
               path: preparedPath,
-              createSession: (path) => createSession(path, executionProvider, options.intraOpThreads ?? 0),
+              createSession: (path) => createSession(path, executionProvider, threading),
               tokenBudget,
               maxRowsPerBatch,
               padTokenId: tokenizer.padTokenId,
@@ -205,6 +206,9 @@ function checkLoadOptions(options: LoadModelOptions): void {
   if (options.intraOpThreads !== undefined && (!Number.isInteger(options.intraOpThreads) || options.intraOpThreads < 0)) {
     throw new EngineOptionError(`intraOpThreads must be an integer of 0 or more (0 lets onnxruntime choose); got ${String(options.intraOpThreads)}.`);
   }
+  if (options.threadSpinning !== undefined && typeof options.threadSpinning !== "boolean") {
+    throw new EngineOptionError(`threadSpinning must be true or false; got ${String(options.threadSpinning)}.`);
+  }
   if (options.tokenBudget !== undefined && (!Number.isInteger(options.tokenBudget) || options.tokenBudget < 1)) {
     throw new EngineOptionError(`tokenBudget must be a positive integer (padded tokens per batch); got ${String(options.tokenBudget)}.`);
   }
@@ -213,18 +217,24 @@ function checkLoadOptions(options: LoadModelOptions): void {
   }
 }
 
-async function createSession(onnxPath: string, provider: "cpu" | "cuda", intraOpThreads: number): Promise<ort.InferenceSession> {
+/** Thread settings shared by every session of one engine. */
+interface Threading {
+  intraOpThreads: number;
+  spinning: boolean;
+}
+
+async function createSession(onnxPath: string, provider: "cpu" | "cuda", threading: Threading): Promise<ort.InferenceSession> {
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: [provider],
     graphOptimizationLevel: "all",
     executionMode: "sequential",
     interOpNumThreads: 1,
-    // Idle intra-op threads sleep instead of spinning. On a 2-core machine shared with other
-    // work this cut CPU time per fill-mask batch by about a quarter (docs/prepared-models.md).
-    extra: { session: { intra_op: { allow_spinning: "0" } } },
+    // Spinning threads gave about 18% more fill-mask throughput on an idle 2-core machine, while
+    // sleeping threads cut CPU time per batch by about a quarter on a busy one (docs/benchmarks.md).
+    extra: { session: { intra_op: { allow_spinning: threading.spinning ? "1" : "0" } } },
   };
-  if (intraOpThreads > 0) {
-    sessionOptions.intraOpNumThreads = intraOpThreads;
+  if (threading.intraOpThreads > 0) {
+    sessionOptions.intraOpNumThreads = threading.intraOpThreads;
   }
   try {
     return await ort.InferenceSession.create(onnxPath, sessionOptions);

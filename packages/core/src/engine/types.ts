@@ -23,6 +23,12 @@ export interface LoadModelOptions {
   executionProvider?: ExecutionProviderName;
   /** Intra-op threads for the CPU provider; 0 (the default) lets onnxruntime choose. */
   intraOpThreads?: number;
+  /**
+   * Lets idle onnxruntime intra-op threads spin between operators (onnxruntime's default); true
+   * unless set. Spinning gives the best throughput on an otherwise idle machine, while false
+   * saves CPU time when the cores are shared with other work.
+   */
+  threadSpinning?: boolean;
   /** Maximum padded tokens (batch rows x padded length) in one session.run call; default 1024. */
   tokenBudget?: number;
   /** Maximum masks in one fill-mask text, 1..512; default 16. */

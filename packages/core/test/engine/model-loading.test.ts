@@ -145,6 +145,7 @@ describe("Engine.load", () => {
     [{ tokenBudget: 0 }, "tokenBudget must be a positive integer"],
     [{ tokenBudget: 1.5 }, "tokenBudget must be a positive integer"],
     [{ intraOpThreads: -1 }, "intraOpThreads must be an integer of 0 or more"],
+    [{ threadSpinning: "no" }, "threadSpinning must be true or false"],
     [{ maxMasksPerText: 0 }, "maxMasksPerText must be an integer from 1 to 512"],
     [{ executionProvider: "tpu" }, "executionProvider must be cpu or cuda"],
     [{ variant: "int4" }, "variant must be fp32, quantized or fp16"],
@@ -156,7 +157,7 @@ describe("Engine.load", () => {
   });
 
   it("fails after dispose", async () => {
-    const engine = await Engine.load({ modelDir: TINY_DIR, intraOpThreads: 1 });
+    const engine = await Engine.load({ modelDir: TINY_DIR, intraOpThreads: 1, threadSpinning: false });
     await engine.dispose();
     await engine.dispose();
     await expect(engine.fillMask([{ text: "The <mask>." }])).rejects.toBeInstanceOf(EngineDisposedError);

@@ -18,6 +18,7 @@ describe("loadConfig", () => {
       chunkSize: 256,
       queuePrefix: "maskfill",
       intraOpThreads: 0,
+      threadSpinning: true,
       lockDurationMs: 30_000,
       shutdownGraceMs: 25_000,
       workerId: "",
@@ -33,6 +34,7 @@ describe("loadConfig", () => {
       MASKFILL_BATCH_WAIT_MS: "0",
       MASKFILL_QUEUE_PREFIX: "test-1",
       MASKFILL_MODEL_VARIANT: "quantized",
+      MASKFILL_THREAD_SPINNING: "off",
     });
     expect(config.redisUrl).toBe("redis://cache:6380/2");
     expect(config.executionProvider).toBe("cuda");
@@ -40,6 +42,7 @@ describe("loadConfig", () => {
     expect(config.batchWaitMs).toBe(0);
     expect(config.queuePrefix).toBe("test-1");
     expect(config.modelVariant).toBe("quantized");
+    expect(config.threadSpinning).toBe(false);
   });
 
   it("treats empty values as unset", () => {
@@ -56,6 +59,7 @@ describe("loadConfig", () => {
     ["MASKFILL_QUEUE_PREFIX", "a:b", "MASKFILL_QUEUE_PREFIX must be 1-64 letters, digits, '_', '.' or '-'"],
     ["MASKFILL_CHUNK_SIZE", "20000", "MASKFILL_CHUNK_SIZE must be at most 10000"],
     ["MASKFILL_BATCHES_IN_FLIGHT", "9", "MASKFILL_BATCHES_IN_FLIGHT must be at most 8"],
+    ["MASKFILL_THREAD_SPINNING", "yes", "MASKFILL_THREAD_SPINNING must be on or off"],
   ])("rejects %s=%s", (key, value, message) => {
     expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [key]: value })).toThrow(`- ${message} (got ${JSON.stringify(value)})`);
