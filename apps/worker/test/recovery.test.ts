@@ -193,7 +193,7 @@ describe("recovery", () => {
       expect(await db.prisma.jobItem.count({ where: { jobId: stored.id, status: "pending" } })).toBe(total);
 
       services.push(await WorkerService.start(config, createLogger("test-worker", "silent")));
-      await expect(producer.retryFailedItems(stored.id)).resolves.toEqual({ jobId: stored.id, items: total });
+      await expect(producer.retryFailedItems(stored.id)).resolves.toEqual({ jobId: stored.id, items: total, failedItems: 0, resumedItems: total });
       const done = await waitForStatus(producer, stored.id, "completed");
       expect(done.itemsDone).toBe(total);
       await expectCompleteResults(db, stored.id, total);
@@ -223,8 +223,7 @@ describe("recovery", () => {
     expect(after.itemsDone).toBe(0);
     expect(await db.prisma.fillMaskResult.count({ where: { jobId } })).toBe(0);
 
-    const retry = await producer.retryFailedItems(jobId);
-    expect(retry.items).toBe(total);
+    await expect(producer.retryFailedItems(jobId)).resolves.toEqual({ jobId, items: total, failedItems: 0, resumedItems: total });
     const done = await waitForStatus(producer, jobId, "completed");
     expect(done.itemsDone).toBe(total);
     await expectCompleteResults(db, jobId, total, 2);
@@ -236,7 +235,7 @@ describe("recovery", () => {
     const { jobId } = await producer.submitCorpus({ kind: "fill-mask", source: Readable.from([Buffer.from(lines.join("\n"))]), corpus: { format: "txt" } });
     const first = await waitForStatus(producer, jobId, "completed");
     expect([first.itemsDone, first.itemsFailed]).toEqual([2, 1]);
-    await expect(producer.retryFailedItems(jobId)).resolves.toEqual({ jobId, items: 1 });
+    await expect(producer.retryFailedItems(jobId)).resolves.toEqual({ jobId, items: 1, failedItems: 1, resumedItems: 0 });
     const second = await waitFor(async () => {
       const view = await producer.getJob(jobId);
       return view.status === "completed" && view.finishedAt !== null && view.finishedAt > first.finishedAt! ? view : undefined;

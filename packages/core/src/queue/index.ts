@@ -2,7 +2,7 @@
  * Queue entry point (`@maskfill/core/queue`): the producer API, the job catalog and worker
  * state types. Nothing here imports onnxruntime, so the web app can use it.
  */
-export { MaskfillProducer, type CorpusRequest, type CorpusSubmission, type ProducerConfig, type SentenceOutcome, type SentenceRequest } from "./producer.ts";
+export { MaskfillProducer, type CorpusRequest, type CorpusSubmission, type ProducerConfig, type RetrySummary, type SentenceOutcome, type SentenceRequest } from "./producer.ts";
 export {
   InvalidPayloadError,
   MAX_TEXT_LENGTH,

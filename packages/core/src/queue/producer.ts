@@ -55,6 +55,16 @@ export interface CorpusRequest<K extends JobKind = JobKind> {
   fileSize?: number;
 }
 
+/** Items a retry queued: `items` is failedItems plus resumedItems. */
+export interface RetrySummary {
+  jobId: string;
+  items: number;
+  /** Failed items set back to pending; rows the parser rejected are never counted. */
+  failedItems: number;
+  /** Items that never ran (a cancelled job, or chunks whose queueing failed). */
+  resumedItems: number;
+}
+
 export interface CorpusSubmission {
   jobId: string;
   /** Rows stored and queued for inference. */
@@ -218,18 +228,20 @@ export class MaskfillProducer {
   }
 
   /**
-   * Queues a finished job's failed items (and any still pending) again. Returns how many items
-   * were queued; throws InvalidRequestError while the job is still queued or running.
+   * Queues a finished job's failed items again, and resumes a cancelled (or enqueue-failed) job by
+   * also queueing the items that never ran. Rows the corpus parser rejected keep their error.
+   * Throws InvalidRequestError while the job is still queued or running.
    */
-  async retryFailedItems(jobId: string): Promise<{ jobId: string; items: number }> {
+  async retryFailedItems(jobId: string): Promise<RetrySummary> {
     const id = parseJobId(jobId);
     const view = await this.getJob(id);
     if (view.status === "queued" || view.status === "running") {
       throw new InvalidRequestError(`Job ${id} is ${view.status}; retry its failed items after it finishes, or cancel it first.`);
     }
-    await this.store.resetFailedItems(id);
+    const failedItems = await this.store.resetFailedItems(id);
     const lines = await this.store.pendingLineNumbers(id);
-    if (lines.length === 0) return { jobId: id, items: 0 };
+    const summary = { jobId: id, items: lines.length, failedItems, resumedItems: lines.length - failedItems };
+    if (lines.length === 0) return summary;
     const options = kindOptions[view.kind].parse(view.options);
 
     if (view.source === "sentence") {
@@ -239,7 +251,7 @@ export class MaskfillProducer {
     } else {
       await this.enqueueChunks(view.kind, id, options, chunkLineNumbers(lines, this.config.chunkSize), Date.now());
     }
-    return { jobId: id, items: lines.length };
+    return summary;
   }
 
   /** Returns a job's state and progress; throws JobNotFoundError for an unknown id. */

@@ -149,18 +149,20 @@ export class JobStore {
   }
 
   /**
-   * Sets the failed items of a job back to pending, and the job back to queued when any item is
-   * left to run, in one transaction. Returns how many failed items were reset.
+   * Sets the failed items that can run again back to pending, and the job back to queued when any
+   * item is left to run, in one transaction. Rows the corpus parser rejected are stored with an
+   * empty text, so they keep their status and error. Returns how many failed items were reset.
    */
   async resetFailedItems(jobId: string): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
       const reset = await tx.$executeRaw`
         UPDATE job_items SET status = 'pending', error_code = NULL, error = NULL
-        WHERE job_id = ${jobId}::uuid AND status = 'failed'`;
+        WHERE job_id = ${jobId}::uuid AND status = 'failed' AND text <> ''`;
       await tx.$executeRaw`
         UPDATE jobs SET status = 'queued', items_failed = items_failed - ${reset},
           error_code = NULL, error = NULL, finished_at = NULL, updated_at = now()
-        WHERE id = ${jobId}::uuid AND items_done < items_total`;
+        WHERE id = ${jobId}::uuid
+          AND EXISTS (SELECT 1 FROM job_items WHERE job_id = ${jobId}::uuid AND status = 'pending')`;
       return reset;
     });
   }
