@@ -82,14 +82,30 @@ export class JobStore {
   }
 
   /**
-   * Sets the counts of a finished corpus import. A corpus with no valid row is complete at once,
-   * because no chunk job will ever finish it.
+   * Sets the counts of a finished corpus import. A corpus with no valid row finishes at once,
+   * because no chunk job will ever finish it: "failed" with the first row's error when the
+   * parser rejected rows, "completed" when the corpus had no rows at all.
    */
   async finishImport(jobId: string, itemsTotal: number, itemsFailed: number): Promise<void> {
-    const done = itemsFailed >= itemsTotal;
+    if (itemsFailed < itemsTotal) {
+      await this.prisma.job.update({ where: { id: jobId }, data: { itemsTotal, itemsFailed } });
+      return;
+    }
+    if (itemsFailed === 0) {
+      await this.prisma.job.update({ where: { id: jobId }, data: { itemsTotal, itemsFailed, status: "completed", finishedAt: new Date() } });
+      return;
+    }
+    const first = await this.prisma.jobItem.findFirst({ where: { jobId, status: "failed" }, orderBy: { lineNumber: "asc" }, select: { lineNumber: true, error: true } });
     await this.prisma.job.update({
       where: { id: jobId },
-      data: { itemsTotal, itemsFailed, ...(done ? { status: "completed" as const, finishedAt: new Date() } : {}) },
+      data: {
+        itemsTotal,
+        itemsFailed,
+        status: "failed",
+        errorCode: "all_items_failed",
+        error: allItemsFailedMessage(itemsFailed, first?.lineNumber ?? 0, first?.error ?? "unknown"),
+        finishedAt: new Date(),
+      },
     });
   }
 
@@ -192,4 +208,9 @@ export class JobStore {
       finishedAt: row.finishedAt,
     };
   }
+}
+
+/** Builds the error of a job whose every item failed; the SQL in ResultWriter writes the same sentence. */
+function allItemsFailedMessage(count: number, lineNumber: number, firstError: string): string {
+  return `All ${count} items failed; first error (line ${lineNumber}): ${firstError}`;
 }

@@ -105,24 +105,32 @@ function statusRows(outcomes: ItemOutcome<FillMaskResult | ScoreResult>[]): Item
 
 /**
  * Records the model, and finishes a queued or running job once every item is done. A
- * single-sentence job whose item failed ends "failed" with the item's error; a corpus job ends
- * "completed" and reports its failed items in items_failed. Returns the job's status.
+ * single-sentence job whose item failed ends "failed" with the item's error. A corpus job ends
+ * "completed" with its failed items counted in items_failed, or "failed" with the code
+ * all_items_failed when no item succeeded. Returns the job's status.
  */
 async function finishIfDone(tx: Prisma.TransactionClient, jobId: string, model: { name: string; variant: string }): Promise<string> {
   const rows = await tx.$queryRaw<{ status: string }[]>`
     WITH failed_item AS (
-      SELECT error_code, error FROM job_items WHERE job_id = ${jobId}::uuid AND status = 'failed' LIMIT 1
+      SELECT line_number, error_code, error FROM job_items
+      WHERE job_id = ${jobId}::uuid AND status = 'failed' ORDER BY line_number LIMIT 1
     )
     UPDATE jobs SET
       status = CASE
         WHEN status NOT IN ('queued', 'running') OR items_done + items_failed < items_total THEN status
         WHEN source = 'sentence' AND items_failed > 0 THEN 'failed'::job_status
+        WHEN items_done = 0 AND items_failed > 0 THEN 'failed'::job_status
         ELSE 'completed'::job_status END,
       error_code = CASE
-        WHEN status IN ('queued', 'running') AND source = 'sentence' AND items_failed > 0 THEN (SELECT error_code FROM failed_item)
+        WHEN status NOT IN ('queued', 'running') OR items_done + items_failed < items_total THEN error_code
+        WHEN source = 'sentence' AND items_failed > 0 THEN (SELECT error_code FROM failed_item)
+        WHEN items_done = 0 AND items_failed > 0 THEN 'all_items_failed'
         ELSE error_code END,
       error = CASE
-        WHEN status IN ('queued', 'running') AND source = 'sentence' AND items_failed > 0 THEN (SELECT error FROM failed_item)
+        WHEN status NOT IN ('queued', 'running') OR items_done + items_failed < items_total THEN error
+        WHEN source = 'sentence' AND items_failed > 0 THEN (SELECT error FROM failed_item)
+        WHEN items_done = 0 AND items_failed > 0 THEN
+          'All ' || items_failed || ' items failed; first error (line ' || (SELECT line_number FROM failed_item) || '): ' || (SELECT error FROM failed_item)
         ELSE error END,
       finished_at = CASE
         WHEN status IN ('queued', 'running') AND items_done + items_failed >= items_total THEN now()
