@@ -1,4 +1,5 @@
 import type { FillMaskResult, Outcome } from "@maskfill/core";
+import { escapeControlCharacters, terminalText } from "./terminal-text.ts";
 
 /** One output record of `maskfill fill --input`: a result, an error or a skipped blank line. */
 export type FillLine =
@@ -17,24 +18,25 @@ export function toFillLine(line: number, text: string, outcome: Outcome<FillMask
 
 /**
  * Formats one result as a text table: one block per mask with rank, token (JSON-quoted so
- * leading spaces show), probability and the filled sentence.
+ * leading spaces show), probability and the filled sentence. Control characters in user text
+ * are escaped and long sentences are cut (see terminalText).
  */
 export function formatTable(result: FillMaskResult): string {
-  const lines = [result.text];
+  const lines = [terminalText(result.text)];
   if (result.window !== null) {
     lines.push(`(input longer than the model window: characters ${result.window.start}-${result.window.end} were used)`);
   }
   result.masks.forEach((predictions, maskIndex) => {
     lines.push("", `mask ${maskIndex + 1} of ${result.masks.length}`);
-    const tokens = predictions.map((p) => JSON.stringify(p.token));
+    const tokens = predictions.map((p) => escapeControlCharacters(JSON.stringify(p.token)));
     const tokenWidth = Math.max(5, ...tokens.map((t) => t.length));
     lines.push(`  ${"rank".padEnd(4)}  ${"token".padEnd(tokenWidth)}  ${"probability".padStart(11)}  sequence`);
     predictions.forEach((p, rank) => {
-      lines.push(`  ${String(rank + 1).padEnd(4)}  ${tokens[rank]!.padEnd(tokenWidth)}  ${p.probability.toFixed(4).padStart(11)}  ${p.sequence}`);
+      lines.push(`  ${String(rank + 1).padEnd(4)}  ${tokens[rank]!.padEnd(tokenWidth)}  ${p.probability.toFixed(4).padStart(11)}  ${terminalText(p.sequence)}`);
     });
   });
   for (const rejected of result.rejectedTargets ?? []) {
-    lines.push(`target ${JSON.stringify(rejected.target)} not scored: ${rejected.reason}`);
+    lines.push(`target ${escapeControlCharacters(JSON.stringify(rejected.target))} not scored: ${escapeControlCharacters(rejected.reason)}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,5 @@
 import type { CorpusScoreSummary, Outcome, ScoreResult } from "@maskfill/core";
+import { escapeControlCharacters, terminalText } from "./terminal-text.ts";
 
 /** One output record of `maskfill score`: a score, an error or a skipped blank line. */
 export type ScoreLine =
@@ -24,9 +25,9 @@ export function toScoreLine(line: number, text: string, model: string, outcome: 
  * (so leading spaces show), word index and log-probability, then the sentence totals.
  */
 export function formatScoreTable(result: ScoreResult): string {
-  const tokens = result.tokens.map((token) => JSON.stringify(token.token));
+  const tokens = result.tokens.map((token) => escapeControlCharacters(JSON.stringify(token.token)));
   const tokenWidth = Math.max(5, ...tokens.map((token) => token.length));
-  const lines = [result.text, `  ${"pos".padStart(4)}  ${"token".padEnd(tokenWidth)}  ${"word".padStart(4)}  ${"log-prob".padStart(9)}`];
+  const lines = [terminalText(result.text), `  ${"pos".padStart(4)}  ${"token".padEnd(tokenWidth)}  ${"word".padStart(4)}  ${"log-prob".padStart(9)}`];
   result.tokens.forEach((token, index) => {
     lines.push(`  ${String(token.position).padStart(4)}  ${tokens[index]!.padEnd(tokenWidth)}  ${String(token.wordIndex).padStart(4)}  ${token.logProb.toFixed(4).padStart(9)}`);
   });
