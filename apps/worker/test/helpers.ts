@@ -12,6 +12,9 @@ export const BUNDLED_MODEL_DIR = fileURLToPath(new URL("../../../models/mini-rob
 
 const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
+/** The maskfill CLI entry point. */
+const MASKFILL_BIN = fileURLToPath(new URL("../bin/maskfill.js", import.meta.url));
+
 /** Returns a queue prefix that no other test uses. */
 export function uniquePrefix(label: string): string {
   return `test-${label}-${randomBytes(4).toString("hex")}`;
@@ -76,4 +79,18 @@ export function spawnWorker(env: Record<string, string>): ChildWorker {
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
   return { process: child, output: () => output, exited };
+}
+
+/** Runs the maskfill CLI in a child process with `env` added to this one's, writing `input` to its standard input. */
+export function runMaskfill(args: string[], env: Record<string, string>, input = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MASKFILL_BIN, ...args], { env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
 }

@@ -12,6 +12,8 @@ export interface FillCorpusOptions {
   format: CorpusFormat;
   field?: string;
   column?: string | number;
+  /** CSV: whether the first record is a header; default "auto". */
+  header?: boolean | "auto";
   /** Request fields applied to every row (topK, targets, dropSpecialTokens). */
   request: Omit<FillMaskRequest, "text">;
   /** Rows per engine call; memory stays proportional to it, not to the file. */
@@ -69,7 +71,7 @@ export async function fillCorpus(engine: Engine, options: FillCorpusOptions, out
     progress?.update(bytesRead, linesWritten);
   };
 
-  const corpusOptions = { format: options.format, fileName: options.inputPath, ...(options.field === undefined ? {} : { field: options.field }), ...(options.column === undefined ? {} : { column: options.column }) };
+  const corpusOptions = { format: options.format, fileName: options.inputPath, ...(options.field === undefined ? {} : { field: options.field }), ...(options.column === undefined ? {} : { column: options.column }), ...(options.header === undefined ? {} : { header: options.header }) };
   for await (const event of parseCorpus(countedBytes(), corpusOptions)) {
     if (event.type === "row") {
       pending.push({ line: event.lineNumber, text: event.text, outcome: null });

@@ -1,3 +1,4 @@
+import { UsageError } from "./cli-options.ts";
 import { commands } from "./commands/index.ts";
 
 /** Prints the list of subcommands. */
@@ -25,5 +26,11 @@ try {
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`maskfill ${name}: ${message}\n`);
-  process.exitCode = 1;
+  process.exitCode = isUsageError(error) ? 2 : 1;
+}
+
+/** Tells a wrong command line (exit code 2, as usual for CLIs) from a failed run (exit code 1). */
+function isUsageError(error: unknown): boolean {
+  if (error instanceof UsageError) return true;
+  return error instanceof TypeError && "code" in error && typeof error.code === "string" && error.code.startsWith("ERR_PARSE_ARGS_");
 }

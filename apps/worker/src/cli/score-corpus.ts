@@ -12,6 +12,8 @@ export interface ScoreCorpusOptions {
   format: CorpusFormat;
   field?: string;
   column?: string | number;
+  /** CSV: whether the first record is a header; default "auto". */
+  header?: boolean | "auto";
   variant: ScoreVariant;
   /** Rows per engine call. Memory stays proportional to it, not to the file. */
   chunkSize: number;
@@ -105,6 +107,7 @@ export async function scoreCorpus(engine: Engine, options: ScoreCorpusOptions, o
     fileName: options.inputPath,
     ...(options.field === undefined ? {} : { field: options.field }),
     ...(options.column === undefined ? {} : { column: options.column }),
+    ...(options.header === undefined ? {} : { header: options.header }),
   };
   for await (const event of parseCorpus(countedBytes(), corpusOptions)) {
     if (event.type === "row") {

@@ -86,7 +86,7 @@ describe("maskfill fill", () => {
   });
 
   it("rejects an invalid --top-k", async () => {
-    await expect(fill(["The <mask>.", "--top-k", "1.5", "--model", TINY_DIR])).rejects.toThrow('--top-k must be a whole number of at least 1; got "1.5"');
+    await expect(fill(["The <mask>.", "--top-k", "1.5", "--model", TINY_DIR])).rejects.toThrow(`--top-k must be an integer from 1 to the model's vocabulary size; got "1.5".`);
   });
 
   it("rejects --output without --input", async () => {
@@ -100,7 +100,7 @@ describe("maskfill fill", () => {
     await writeFile(input, `${lines.join("\n")}\n`);
 
     const { code, stderr } = await fill(["--input", input, "--output", output, "--model", TINY_DIR, "--chunk-size", "2"]);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     const records = (await readFile(output, "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.map((record) => record.line)).toEqual([1, 2, 3, 4, 5]);
     expect(records[0]!.masks).toHaveLength(1);
@@ -110,6 +110,79 @@ describe("maskfill fill", () => {
     expect((records[4]!.error as { code: string }).code).toBe("control_character");
     expect(stderr).toContain("Filled 2 lines; 2 errors, 1 blank lines");
     expect(stderr).toContain("100%");
+  });
+
+  it("exits 0 when every line filled", async () => {
+    const input = join(workDir, "clean.txt");
+    await writeFile(input, "One <mask>.\n\nTwo <mask>.\n");
+    const { code, stderr } = await fill(["--input", input, "--model", TINY_DIR, "--no-progress"]);
+    expect(code).toBe(0);
+    expect(stderr).toContain("Filled 2 lines; 0 errors, 1 blank lines.");
+  });
+
+  it("exits 1 when every line failed", async () => {
+    const input = join(workDir, "bad.txt");
+    await writeFile(input, "nul \u0000 <mask>\nbell \u0007 <mask>\n");
+    const { code, stderr } = await fill(["--input", input, "--model", TINY_DIR, "--no-progress"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("Filled 0 lines; 2 errors, 0 blank lines.");
+  });
+
+  it("output into a missing directory", async () => {
+    const input = join(workDir, "keep.txt");
+    await writeFile(input, "Keep <mask>.\n");
+    const missing = join(workDir, "no-such-dir", "x.jsonl");
+    await expect(fill(["--input", input, "--output", missing, "--model", TINY_DIR, "--no-progress"])).rejects.toThrow(
+      `cannot write ${missing}: the directory ${join(workDir, "no-such-dir")} does not exist; create it or choose another --output path.`,
+    );
+    expect(await readFile(input, "utf8")).toBe("Keep <mask>.\n");
+  });
+
+  it("output onto the input file", async () => {
+    const input = join(workDir, "same-as-output.txt");
+    await writeFile(input, "Keep <mask>.\n");
+    await expect(fill(["--input", input, "--output", input, "--model", TINY_DIR])).rejects.toThrow(
+      `--output ${input} is the input file; choose another path, because writing it would overwrite the input.`,
+    );
+    expect(await readFile(input, "utf8")).toBe("Keep <mask>.\n");
+  });
+
+  it("escapes control characters in tables", async () => {
+    const text = "ctrl \u001b[31m <mask> \u0007 end";
+    const { code, stdout } = await fill([text, "--top-k", "2", "--model", TINY_DIR]);
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(stdout).toContain("ctrl \\x1b[31m <mask> \\x07 end\n");
+  });
+
+  it("keeps control characters exact in JSON", async () => {
+    const text = "ctrl \u001b[31m <mask> \u0007 end";
+    const { stdout } = await fill([text, "--json", "--model", TINY_DIR]);
+    expect((JSON.parse(stdout.trim()) as { text: string }).text).toBe(text);
+  });
+
+  it("cuts a long echoed sentence", async () => {
+    const text = `${"word ".repeat(100)}<mask>.`;
+    const { code, stdout } = await fill([text, "--top-k", "1", "--model", TINY_DIR]);
+    expect(code).toBe(0);
+    const sentenceLine = stdout.split("\n")[2]!;
+    expect(sentenceLine).toBe(`${text.slice(0, 300)}… (${text.length - 300} more characters; use --json for the full text)`);
+  });
+
+  it("rejects a negative --top-k", async () => {
+    await expect(fill(["The <mask>.", "--top-k", "-1", "--model", TINY_DIR])).rejects.toThrow(
+      `--top-k must be an integer from 1 to the model's vocabulary size; got "-1".`,
+    );
+  });
+
+  it("usage errors exit 2", async () => {
+    const run = promisify(execFile);
+    const unknown = await run(process.execPath, [BIN, "fill", "The <mask>.", "--colour"]).catch((error: { code: number; stderr: string }) => error);
+    expect("code" in unknown && unknown.code).toBe(2);
+    expect((unknown as { stderr: string }).stderr).toContain("maskfill fill: Unknown option '--colour'.");
+    const negative = await run(process.execPath, [BIN, "fill", "The <mask>.", "--top-k", "-1", "--model", TINY_DIR]).catch((error: { code: number; stderr: string }) => error);
+    expect("code" in negative && negative.code).toBe(2);
+    expect((negative as { stderr: string }).stderr).toContain(`maskfill fill: --top-k must be an integer from 1 to the model's vocabulary size; got "-1".`);
   });
 
   it("matches single-text results in corpus mode", async () => {

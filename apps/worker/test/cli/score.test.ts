@@ -131,6 +131,23 @@ describe("maskfill score", () => {
     expect(await readFile(input, "utf8")).toBe("Keep this line.\n");
   });
 
+  it("output into a missing directory", async () => {
+    const input = join(workDir, "keep-score.txt");
+    await writeFile(input, "Keep this line.\n");
+    const missing = join(workDir, "no-such-dir", "scores.jsonl");
+    await expect(score(["--input", input, "--output", missing, "--model", TINY_DIR, "--no-progress"])).rejects.toThrow(
+      `cannot write ${missing}: the directory ${join(workDir, "no-such-dir")} does not exist; create it or choose another --output path.`,
+    );
+    expect(await readFile(input, "utf8")).toBe("Keep this line.\n");
+  });
+
+  it("escapes control characters in tables", async () => {
+    const { code, stdout } = await score(["bell \u0007 and \u001b[2J here", "--model", TINY_DIR]);
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(stdout).toContain("bell \\x07 and \\x1b[2J here\n");
+  });
+
   it("rejects a missing input file", async () => {
     const missing = join(workDir, "missing.txt");
     await expect(score(["--input", missing, "--model", TINY_DIR])).rejects.toThrow(`input file not found: ${missing}. Check the path.`);
@@ -141,7 +158,7 @@ describe("maskfill score", () => {
   });
 
   it("rejects corpus options without --input", async () => {
-    await expect(score(["A line.", "--output", "x.jsonl"])).rejects.toThrow("--output, --no-tokens, --format, --field, --column and --chunk-size apply to --input only.");
+    await expect(score(["A line.", "--output", "x.jsonl"])).rejects.toThrow("--output, --no-tokens, --format, --field, --column, --header and --chunk-size apply to --input only.");
     await expect(score([])).rejects.toThrow("give a sentence to score");
   });
 

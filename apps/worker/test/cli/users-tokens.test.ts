@@ -1,15 +1,11 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthStore, hashSecret } from "@maskfill/core/auth";
 import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
-import { deletePrefix } from "../helpers.ts";
-
-const BIN = fileURLToPath(new URL("../../bin/maskfill.js", import.meta.url));
+import { deletePrefix, runMaskfill } from "../helpers.ts";
 
 let database: TestDatabase;
 let workDir: string;
@@ -28,16 +24,7 @@ afterAll(async () => {
 
 /** Runs the maskfill CLI against the test database, writing `input` to its standard input. */
 function maskfill(args: string[], input = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: database.url, MASKFILL_QUEUE_PREFIX: queuePrefix, LOG_LEVEL: "silent" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+  return runMaskfill(args, { DATABASE_URL: database.url, MASKFILL_QUEUE_PREFIX: queuePrefix, LOG_LEVEL: "silent" }, input);
 }
 
 describe("maskfill users and tokens", () => {

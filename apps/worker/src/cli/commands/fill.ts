@@ -1,20 +1,19 @@
-import { createWriteStream } from "node:fs";
-import { once } from "node:events";
 import type { Writable } from "node:stream";
-import { parseArgs } from "node:util";
 import {
-  CorpusFormat,
   defaultModelDir,
   DEMO_MODEL_NOTICE,
-  detectFormat,
   Engine,
   isBundledModelDir,
   type ExecutionProviderName,
   type FillMaskRequest,
   type ModelVariant,
 } from "@maskfill/core";
+import { choiceOption, integerOption, parseCliArgs, UsageError } from "../cli-options.ts";
+import { corpusArgs } from "../corpus-args.ts";
 import { fillCorpus } from "../fill-corpus.ts";
 import { formatTable, toFillLine } from "../fill-format.ts";
+import { closeOutputFile, openOutputFile } from "../output-file.ts";
+import { escapeControlCharacters } from "../terminal-text.ts";
 import type { ProgressStream } from "../progress-bar.ts";
 import type { CliCommand } from "./index.ts";
 
@@ -31,16 +30,21 @@ Options:
   --keep-special-tokens  allow <s>, </s>, <pad>, <unk> and <mask> among the predictions
   --json                 print JSON instead of a table (single texts)
   --input FILE           corpus to fill: .txt (one sentence per line), .jsonl or .csv
-  --output FILE          JSON lines output for --input (default: standard output)
+  --output FILE          JSON lines output for --input (default: standard output);
+                         its directory must exist
   --format FORMAT        corpus format txt, jsonl or csv (default: from the file extension)
   --field PATH           jsonl: key of the text (default "text")
   --column NAME          csv: header name or 0-based index of the text column
+  --header MODE          csv: true, false or auto (default: auto, guessed from the first rows)
   --chunk-size N         corpus rows per engine call (default 256)
   --no-progress          no progress bar on standard error
   --threads N            CPU threads for onnxruntime, 0 lets it choose (default 0)
   --token-budget N       padded tokens per batch (default 1024)
   --execution-provider   cpu (default) or cuda
   -h, --help             show this help
+
+Exit status: 0 when every text or line was filled (blank lines are skipped), 1 when any failed
+or the run could not finish, 2 for an invalid command line.
 `;
 
 /** Output streams and environment of the command; tests pass their own. */
@@ -50,29 +54,11 @@ export interface FillIo {
   env: NodeJS.ProcessEnv;
 }
 
-function integerOption(name: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || parsed < min) {
-    throw new Error(`--${name} must be a whole number of at least ${min}; got "${value}".`);
-  }
-  return parsed;
-}
-
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new Error(`--${name} must be ${allowed.join(" or ")}; got "${value}".`);
-  }
-  return value as T;
-}
-
 /** Runs `maskfill fill` with `args` (after the command name); returns the exit code. */
 export async function runFill(args: string[], io: FillIo): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCliArgs(
     args,
-    allowPositionals: true,
-    options: {
+    {
       model: { type: "string" },
       variant: { type: "string" },
       "top-k": { type: "string" },
@@ -84,6 +70,7 @@ export async function runFill(args: string[], io: FillIo): Promise<number> {
       format: { type: "string" },
       field: { type: "string" },
       column: { type: "string" },
+      header: { type: "string" },
       "chunk-size": { type: "string" },
       "no-progress": { type: "boolean", default: false },
       threads: { type: "string" },
@@ -91,29 +78,30 @@ export async function runFill(args: string[], io: FillIo): Promise<number> {
       "execution-provider": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
-  });
+    "fill",
+  );
   if (values.help) {
     io.stdout.write(HELP);
     return 0;
   }
   if (values.input === undefined && positionals.length === 0) {
-    throw new Error('give a text to fill, e.g. maskfill fill "The cat sat on the <mask>.", or a corpus with --input FILE. Run `maskfill fill --help`.');
+    throw new UsageError('give a text to fill, e.g. maskfill fill "The cat sat on the <mask>.", or a corpus with --input FILE. Run `maskfill fill --help`.');
   }
   if (values.input !== undefined && positionals.length > 0) {
-    throw new Error("give either texts or --input FILE, not both.");
+    throw new UsageError("give either texts or --input FILE, not both.");
   }
-  if (values.input === undefined && (values.output ?? values.format ?? values.field ?? values.column ?? values["chunk-size"]) !== undefined) {
-    throw new Error("--output, --format, --field, --column and --chunk-size apply to --input only.");
+  if (values.input === undefined && (values.output ?? values.format ?? values.field ?? values.column ?? values.header ?? values["chunk-size"]) !== undefined) {
+    throw new UsageError("--output, --format, --field, --column, --header and --chunk-size apply to --input only.");
   }
 
   const request: Omit<FillMaskRequest, "text"> = { dropSpecialTokens: !values["keep-special-tokens"] };
-  const topK = integerOption("top-k", values["top-k"], 1);
+  const topK = integerOption("top-k", values["top-k"], 1, "the model's vocabulary size");
   if (topK !== undefined) request.topK = topK;
   if (values.target !== undefined) request.targets = values.target;
 
   const modelDir = values.model ?? defaultModelDir(io.env);
-  const variant = oneOf<ModelVariant>("variant", values.variant, ["fp32", "quantized", "fp16"]);
-  const executionProvider = oneOf<ExecutionProviderName>("execution-provider", values["execution-provider"], ["cpu", "cuda"]);
+  const variant = choiceOption<ModelVariant>("variant", values.variant, ["fp32", "quantized", "fp16"]);
+  const executionProvider = choiceOption<ExecutionProviderName>("execution-provider", values["execution-provider"], ["cpu", "cuda"]);
   const threads = integerOption("threads", values.threads, 0);
   const tokenBudget = integerOption("token-budget", values["token-budget"], 1);
 
@@ -147,7 +135,7 @@ export async function runFill(args: string[], io: FillIo): Promise<number> {
           io.stdout.write(formatTable(outcome.value));
         } else {
           failed += 1;
-          io.stderr.write(`Error (${outcome.error.code}): ${outcome.error.message}\n`);
+          io.stderr.write(`Error (${outcome.error.code}): ${escapeControlCharacters(outcome.error.message)}\n`);
         }
       }
       if (demo) io.stdout.write(`\nNote: ${DEMO_MODEL_NOTICE}\n`);
@@ -160,35 +148,19 @@ export async function runFill(args: string[], io: FillIo): Promise<number> {
 
 async function runCorpus(
   engine: Engine,
-  values: { input?: string; output?: string; format?: string; field?: string; column?: string; "chunk-size"?: string; "no-progress"?: boolean },
+  values: { input?: string; output?: string; format?: string; field?: string; column?: string; header?: string; "chunk-size"?: string; "no-progress"?: boolean },
   request: Omit<FillMaskRequest, "text">,
   io: FillIo,
 ): Promise<number> {
   const inputPath = values.input!;
-  const format = values.format === undefined ? detectFormat(inputPath) : CorpusFormat.parse(values.format);
-  const column = values.column === undefined ? undefined : /^\d+$/.test(values.column) ? Number(values.column) : values.column;
+  const corpus = corpusArgs(values, inputPath);
   const chunkSize = integerOption("chunk-size", values["chunk-size"], 1) ?? 256;
 
-  const output: Writable = values.output === undefined ? io.stdout : createWriteStream(values.output);
-  const summary = await fillCorpus(
-    engine,
-    {
-      inputPath,
-      format,
-      chunkSize,
-      request,
-      progress: values["no-progress"] ? null : io.stderr,
-      ...(values.field === undefined ? {} : { field: values.field }),
-      ...(column === undefined ? {} : { column }),
-    },
-    output,
-  );
-  if (output !== io.stdout) {
-    output.end();
-    await once(output, "finish");
-  }
+  const file = values.output === undefined ? null : await openOutputFile(values.output, inputPath);
+  const summary = await fillCorpus(engine, { inputPath, ...corpus, chunkSize, request, progress: values["no-progress"] ? null : io.stderr }, file?.stream ?? io.stdout);
+  if (file !== null) await closeOutputFile(file);
   io.stderr.write(`Filled ${summary.filled} lines; ${summary.failed} errors, ${summary.blank} blank lines${values.output === undefined ? "" : `; results in ${values.output}`}.\n`);
-  return 0;
+  return summary.failed === 0 ? 0 : 1;
 }
 
 /** `maskfill fill`: fills masks in texts typed on the command line or in a corpus file. */

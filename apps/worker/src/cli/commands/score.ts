@@ -1,14 +1,9 @@
-import { createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { once } from "node:events";
 import { resolve } from "node:path";
 import type { Writable } from "node:stream";
-import { parseArgs } from "node:util";
 import {
-  CorpusFormat,
   defaultModelDir,
   DEMO_MODEL_NOTICE,
-  detectFormat,
   Engine,
   isBundledModelDir,
   SCORE_VARIANTS,
@@ -16,10 +11,13 @@ import {
   type ModelVariant,
   type ScoreVariant,
 } from "@maskfill/core";
-import { choiceOption, integerOption } from "../cli-options.ts";
+import { choiceOption, integerOption, parseCliArgs, UsageError } from "../cli-options.ts";
+import { corpusArgs } from "../corpus-args.ts";
+import { closeOutputFile, openOutputFile } from "../output-file.ts";
 import type { ProgressStream } from "../progress-bar.ts";
 import { MAX_REPORTED_FAILURES, scoreCorpus } from "../score-corpus.ts";
 import { formatCorpusSummary, formatScoreTable, toScoreLine } from "../score-format.ts";
+import { escapeControlCharacters } from "../terminal-text.ts";
 import type { CliCommand } from "./index.ts";
 
 const HELP = `Usage: maskfill score "A sentence." [TEXT ...] [options]
@@ -33,11 +31,13 @@ Options:
   --variant NAME         original (default) or within_word_l2r (also masks the rest of each word)
   --json                 print JSON lines instead of a table (single texts)
   --input FILE           corpus to score: .txt (one sentence per line), .jsonl or .csv
-  --output FILE          JSON lines output for --input, one line per input row (default: standard output)
+  --output FILE          JSON lines output for --input, one line per input row (default: standard output);
+                         its directory must exist
   --no-tokens            leave the per-token list out of --input records
   --format FORMAT        corpus format txt, jsonl or csv (default: from the file extension)
   --field PATH           jsonl: key of the text (default "text")
   --column NAME          csv: header name or 0-based index of the text column
+  --header MODE          csv: true, false or auto (default: auto, guessed from the first rows)
   --chunk-size N         corpus rows per engine call (default 64)
   --no-progress          no progress bar on standard error
   --model DIR            model directory (default: MASKFILL_MODEL_DIR, then the bundled mini model)
@@ -47,7 +47,8 @@ Options:
   --execution-provider   cpu (default) or cuda
   -h, --help             show this help
 
-Exit status: 0 when every row was scored or blank, 1 when some row failed (see its record).
+Exit status: 0 when every row was scored or blank, 1 when some row failed (see its record) or
+the run could not finish, 2 for an invalid command line.
 `;
 
 /** Output streams and environment of the command; tests pass their own. */
@@ -61,10 +62,9 @@ export interface ScoreIo {
 type ScoreValues = ReturnType<typeof parseScoreArgs>["values"];
 
 function parseScoreArgs(args: string[]) {
-  return parseArgs({
+  return parseCliArgs(
     args,
-    allowPositionals: true,
-    options: {
+    {
       variant: { type: "string" },
       json: { type: "boolean", default: false },
       input: { type: "string" },
@@ -73,6 +73,7 @@ function parseScoreArgs(args: string[]) {
       format: { type: "string" },
       field: { type: "string" },
       column: { type: "string" },
+      header: { type: "string" },
       "chunk-size": { type: "string" },
       "no-progress": { type: "boolean", default: false },
       model: { type: "string" },
@@ -82,7 +83,8 @@ function parseScoreArgs(args: string[]) {
       "execution-provider": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
-  });
+    "score",
+  );
 }
 
 /** Runs `maskfill score` with `args` (after the command name); returns the exit code. */
@@ -93,14 +95,14 @@ export async function runScore(args: string[], io: ScoreIo): Promise<number> {
     return 0;
   }
   if (values.input === undefined && positionals.length === 0) {
-    throw new Error('give a sentence to score, e.g. maskfill score "The cat sat on the mat.", or a corpus with --input FILE. Run `maskfill score --help`.');
+    throw new UsageError('give a sentence to score, e.g. maskfill score "The cat sat on the mat.", or a corpus with --input FILE. Run `maskfill score --help`.');
   }
   if (values.input !== undefined && positionals.length > 0) {
-    throw new Error("give either texts or --input FILE, not both.");
+    throw new UsageError("give either texts or --input FILE, not both.");
   }
-  const corpusOnly = [values.output, values.format, values.field, values.column, values["chunk-size"]];
+  const corpusOnly = [values.output, values.format, values.field, values.column, values.header, values["chunk-size"]];
   if (values.input === undefined && (corpusOnly.some((value) => value !== undefined) || values["no-tokens"])) {
-    throw new Error("--output, --no-tokens, --format, --field, --column and --chunk-size apply to --input only.");
+    throw new UsageError("--output, --no-tokens, --format, --field, --column, --header and --chunk-size apply to --input only.");
   }
   const variant = choiceOption<ScoreVariant>("variant", values.variant, SCORE_VARIANTS) ?? "original";
   if (values.input !== undefined) {
@@ -169,7 +171,7 @@ async function runTexts(engine: Engine, texts: string[], variant: ScoreVariant, 
       io.stdout.write(formatScoreTable(outcome.value));
     } else {
       failed += 1;
-      io.stderr.write(`Error (${outcome.error.code}): ${outcome.error.message}\n`);
+      io.stderr.write(`Error (${outcome.error.code}): ${escapeControlCharacters(outcome.error.message)}\n`);
     }
   }
   if (demo) io.stdout.write(`\nNote: ${DEMO_MODEL_NOTICE}\n`);
@@ -178,29 +180,16 @@ async function runTexts(engine: Engine, texts: string[], variant: ScoreVariant, 
 
 async function runCorpus(engine: Engine, values: ScoreValues, variant: ScoreVariant, io: ScoreIo): Promise<number> {
   const inputPath = values.input!;
-  const format = values.format === undefined ? detectFormat(inputPath) : CorpusFormat.parse(values.format);
-  const column = values.column === undefined ? undefined : /^\d+$/.test(values.column) ? Number(values.column) : values.column;
+  const corpus = corpusArgs(values, inputPath);
   const chunkSize = integerOption("chunk-size", values["chunk-size"], 1) ?? 64;
 
-  const output: Writable = values.output === undefined ? io.stdout : createWriteStream(values.output);
+  const file = values.output === undefined ? null : await openOutputFile(values.output, inputPath);
   const report = await scoreCorpus(
     engine,
-    {
-      inputPath,
-      format,
-      variant,
-      chunkSize,
-      withTokens: !values["no-tokens"],
-      progress: values["no-progress"] ? null : io.stderr,
-      ...(values.field === undefined ? {} : { field: values.field }),
-      ...(column === undefined ? {} : { column }),
-    },
-    output,
+    { inputPath, ...corpus, variant, chunkSize, withTokens: !values["no-tokens"], progress: values["no-progress"] ? null : io.stderr },
+    file?.stream ?? io.stdout,
   );
-  if (output !== io.stdout) {
-    output.end();
-    await once(output, "finish");
-  }
+  if (file !== null) await closeOutputFile(file);
 
   const failedLines = report.failed === 0 ? "" : ` (line${report.failed === 1 ? "" : "s"} ${report.failedLines.join(", ")}${report.failed > MAX_REPORTED_FAILURES ? ", ..." : ""})`;
   io.stderr.write(

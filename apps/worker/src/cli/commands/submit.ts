@@ -1,5 +1,6 @@
-import { parseArgs } from "node:util";
-import { isJobKind, loadConfig, MaskfillProducer, type JobView } from "@maskfill/core/queue";
+import { isJobKind, loadConfig, MaskfillProducer, MAX_TOP_K, type JobView } from "@maskfill/core/queue";
+import { integerOption, parseCliArgs, UsageError } from "../cli-options.ts";
+import { corpusArgs } from "../corpus-args.ts";
 import { recordSubmitter, resolveSubmitter } from "./auth-cli.ts";
 import type { CliCommand } from "./index.ts";
 
@@ -9,57 +10,60 @@ Stores a corpus file in Postgres and queues it for the workers. Prints the job i
   --kind KIND        fill-mask (default) or score
   --top-k N          predictions per mask for fill-mask, 1-1000 (default 5)
   --variant NAME     score variant: original (default) or within_word_l2r
-  --format FORMAT    txt (one sentence per line, default), jsonl or csv
+  --format FORMAT    txt (one sentence per line), jsonl or csv (default: from the file
+                     extension: .txt, .text, .jsonl, .ndjson or .csv)
   --field PATH       jsonl: key of the text (default "text")
   --column NAME      csv: header name or 0-based index of the text column
-  --wait             print progress until the job finishes; exit code 1 if it fails
+  --header MODE      csv: true, false or auto (default: auto, guessed from the first rows)
+  --wait             print progress until the job finishes; exit code 1 unless it ends
+                     completed (a job whose every row failed ends failed)
   --token TOKEN      API token (mf_...) of an operator, recorded as the job's owner;
                      default $MASKFILL_API_TOKEN
+
+Exit status: 0 once queued (or, with --wait, when the job completed), 1 when the job failed
+or could not be queued, 2 for an invalid command line.
 `;
 
 /** `maskfill submit`: submits a corpus file as a job. */
 export const submitCommand: CliCommand = {
   summary: "Submit a corpus file to the job queue",
   async run(args) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCliArgs(
       args,
-      allowPositionals: true,
-      options: {
+      {
         kind: { type: "string", default: "fill-mask" },
         "top-k": { type: "string" },
         variant: { type: "string" },
-        format: { type: "string", default: "txt" },
+        format: { type: "string" },
         field: { type: "string" },
         column: { type: "string" },
+        header: { type: "string" },
         wait: { type: "boolean", default: false },
         token: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
-    });
+      "submit",
+    );
     if (values.help) {
       process.stdout.write(HELP);
       return 0;
     }
     const file = positionals[0];
     if (file === undefined || positionals.length > 1) {
-      throw new Error(`expected exactly one corpus file, got ${positionals.length}. Run \`maskfill submit --help\`.`);
+      throw new UsageError(`expected exactly one corpus file, got ${positionals.length}. Run \`maskfill submit --help\`.`);
     }
-    if (!isJobKind(values.kind)) throw new Error(`--kind must be fill-mask or score, got "${values.kind}".`);
-    const format = values.format;
-    if (format !== "txt" && format !== "jsonl" && format !== "csv") throw new Error(`--format must be txt, jsonl or csv, got "${format}".`);
+    if (!isJobKind(values.kind)) throw new UsageError(`--kind must be fill-mask or score; got "${values.kind}".`);
+    const corpus = corpusArgs(values, file);
 
     const options: Record<string, unknown> = {};
     if (values["top-k"] !== undefined) {
-      if (values.kind !== "fill-mask") throw new Error("--top-k applies to --kind fill-mask only.");
-      const topK = Number(values["top-k"]);
-      if (!Number.isInteger(topK)) throw new Error(`--top-k must be a whole number, got "${values["top-k"]}".`);
-      options.topK = topK;
+      if (values.kind !== "fill-mask") throw new UsageError("--top-k applies to --kind fill-mask only.");
+      options.topK = integerOption("top-k", values["top-k"], 1, MAX_TOP_K);
     }
     if (values.variant !== undefined) {
-      if (values.kind !== "score") throw new Error("--variant applies to --kind score only.");
+      if (values.kind !== "score") throw new UsageError("--variant applies to --kind score only.");
       options.variant = values.variant;
     }
-    const column = values.column === undefined ? undefined : /^\d+$/.test(values.column) ? Number(values.column) : values.column;
 
     const submitter = await resolveSubmitter(values.token ?? process.env.MASKFILL_API_TOKEN);
     const producer = MaskfillProducer.connect(loadConfig());
@@ -68,7 +72,7 @@ export const submitCommand: CliCommand = {
         kind: values.kind,
         options,
         source: file,
-        corpus: { format, ...(values.field === undefined ? {} : { field: values.field }), ...(column === undefined ? {} : { column }) },
+        corpus,
       });
       if (submitter !== undefined) await recordSubmitter(submission.jobId, submitter);
       process.stdout.write(`${submission.jobId}\n`);

@@ -1,0 +1,35 @@
+import { detectFormat, type CorpusFormat } from "@maskfill/core";
+import { choiceOption } from "./cli-options.ts";
+
+/** Corpus options given on the command line; all optional. */
+export interface CorpusArgValues {
+  format?: string | undefined;
+  field?: string | undefined;
+  column?: string | undefined;
+  header?: string | undefined;
+}
+
+/** Parser options of a corpus file as the CLI commands pass them on. */
+export interface CorpusArgs {
+  format: CorpusFormat;
+  field?: string;
+  column?: string | number;
+  header?: boolean | "auto";
+}
+
+/**
+ * Builds the parser options of a corpus file: the format comes from `--format`, else from the
+ * file extension; `--column` is an index when it is all digits, else a header name. Throws
+ * UsageError for an invalid `--format` or `--header`, and CorpusFileError for an unknown extension.
+ */
+export function corpusArgs(values: CorpusArgValues, inputPath: string): CorpusArgs {
+  const format = choiceOption<CorpusFormat>("format", values.format, ["txt", "jsonl", "csv"]) ?? detectFormat(inputPath);
+  const header = choiceOption("header", values.header, ["true", "false", "auto"]);
+  const column = values.column === undefined ? undefined : /^\d+$/.test(values.column) ? Number(values.column) : values.column;
+  return {
+    format,
+    ...(values.field === undefined ? {} : { field: values.field }),
+    ...(column === undefined ? {} : { column }),
+    ...(header === undefined ? {} : { header: header === "auto" ? "auto" : header === "true" }),
+  };
+}

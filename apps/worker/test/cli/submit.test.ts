@@ -1,0 +1,87 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
+import { createLogger, type MaskfillConfig } from "@maskfill/core/queue";
+import { WorkerService } from "../../src/service/worker-service.ts";
+import { deletePrefix, runMaskfill, testConfig, uniquePrefix } from "../helpers.ts";
+
+describe("maskfill submit", () => {
+  let db: TestDatabase;
+  let config: MaskfillConfig;
+  let worker: WorkerService;
+  let workDir: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    config = testConfig(db.url, uniquePrefix("cli-submit"));
+    worker = await WorkerService.start(config, createLogger("test-worker", "silent"));
+    workDir = await mkdtemp(join(tmpdir(), "maskfill-submit-cli-"));
+  });
+
+  afterAll(async () => {
+    await worker?.stop("test finished");
+    await deletePrefix(config.queuePrefix);
+    await db?.drop();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  /** Runs the maskfill CLI against the test database and queue prefix. */
+  function maskfill(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return runMaskfill(args, { DATABASE_URL: db.url, MASKFILL_QUEUE_PREFIX: config.queuePrefix, LOG_LEVEL: "silent" });
+  }
+
+  async function itemTexts(jobId: string): Promise<string[]> {
+    const items = await db.prisma.jobItem.findMany({ where: { jobId }, orderBy: { lineNumber: "asc" } });
+    return items.map((item) => item.text);
+  }
+
+  it("reads a csv file as csv", async () => {
+    const file = join(workDir, "corpus.csv");
+    await writeFile(file, 'text,id\n"The cat sat on the <mask>.",1\n"A <mask> day.",2\n');
+    const result = await maskfill(["submit", file, "--top-k", "2", "--wait"]);
+    expect(result.stderr).toContain("Queued 2 rows in 1 chunks; 0 invalid rows stored as failed items.");
+    expect(result.stderr).toContain("completed: 2 done, 0 failed of 2.");
+    expect(result.code).toBe(0);
+    expect(await itemTexts(result.stdout.trim())).toEqual(["The cat sat on the <mask>.", "A <mask> day."]);
+  }, 60_000);
+
+  it("--format overrides the extension", async () => {
+    const file = join(workDir, "lines.csv");
+    await writeFile(file, "One <mask>, two.\nThree <mask>.\n");
+    const result = await maskfill(["submit", file, "--format", "txt", "--wait"]);
+    expect(result.code).toBe(0);
+    expect(await itemTexts(result.stdout.trim())).toEqual(["One <mask>, two.", "Three <mask>."]);
+  }, 60_000);
+
+  it("--header false keeps the first row", async () => {
+    const file = join(workDir, "no-header.csv");
+    await writeFile(file, "text\nThe <mask> here.\n");
+    const result = await maskfill(["submit", file, "--header", "false", "--wait"]);
+    expect(result.stderr).toContain("Queued 2 rows");
+    expect(await itemTexts(result.stdout.trim())).toEqual(["text", "The <mask> here."]);
+  }, 60_000);
+
+  it("--wait exits 1 when every row failed", async () => {
+    const file = join(workDir, "no-masks.txt");
+    await writeFile(file, "No mask here.\nNor here.\n");
+    const result = await maskfill(["submit", file, "--wait"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/failed: 0 done, 2 failed of 2\. All 2 items failed; first error \(line 1\): No mask found in "No mask here\."/);
+  }, 60_000);
+
+  it("usage errors exit 2", async () => {
+    const file = join(workDir, "usage.txt");
+    await writeFile(file, "The <mask>.\n");
+    const negative = await maskfill(["submit", file, "--top-k", "-1"]);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toBe('maskfill submit: --top-k must be an integer from 1 to 1000; got "-1".\n');
+    const unknown = await maskfill(["submit", file, "--colour"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe("maskfill submit: Unknown option '--colour'. Run `maskfill submit --help` for the options.\n");
+    const format = await maskfill(["submit", file, "--format", "xml"]);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toBe('maskfill submit: --format must be txt, jsonl or csv; got "xml".\n');
+  }, 60_000);
+});
