@@ -134,6 +134,8 @@ export class FaultStack {
   async api<T = unknown>(path: string, init: RequestInit = {}): Promise<ApiAnswer<T>> {
     const headers = new Headers(init.headers);
     if (!headers.has("authorization")) headers.set("authorization", `Bearer ${this.adminToken}`);
+    // JSON routes require application/json; uploads take the raw file body.
+    if (typeof init.body === "string" && !path.startsWith("/api/uploads") && !headers.has("content-type")) headers.set("content-type", "application/json");
     const response = await fetch(`${this.baseUrl}${path}`, { ...init, headers });
     const text = await response.text();
     const json = (response.headers.get("content-type") ?? "").includes("application/json");

@@ -14,7 +14,7 @@ export function describeIssue(issue: z.core.$ZodIssue, t: Translator): FieldErro
     case "invalid_type":
       // zod 4 leaves `input` out of issues unless asked, so a missing value is also recognised by its default message.
       if (("input" in issue && issue.input === undefined) || / received undefined$/.test(issue.message)) return { field, message: t("validation.missing", { field }) };
-      return { field, message: t("validation.type", { field, expected: issue.expected }) };
+      return { field, message: describeType(t, field, issue.expected) };
     case "too_small":
       return { field, message: describeBound(t, field, "min", issue.origin, Number(issue.minimum)) };
     case "too_big":
@@ -35,12 +35,27 @@ export function describeIssue(issue: z.core.$ZodIssue, t: Translator): FieldErro
   }
 }
 
+const TYPE_KEYS: Record<string, MessageKey> = {
+  number: "validation.typeNumber",
+  int: "validation.typeInteger",
+  string: "validation.typeString",
+  boolean: "validation.typeBoolean",
+  object: "validation.typeObject",
+  array: "validation.typeArray",
+};
+
+function describeType(t: Translator, field: string, expected: string): string {
+  const key = TYPE_KEYS[expected];
+  return key === undefined ? t("validation.type", { field, expected }) : t(key, { field });
+}
+
 function describeBound(t: Translator, field: string, side: "min" | "max", origin: string, bound: number): string {
   if (origin === "string") {
     if (side === "min" && bound === 1) return t("validation.empty", { field });
     return t(side === "min" ? "validation.minChars" : "validation.maxChars", { field, bound });
   }
   if (origin === "array" || origin === "set") {
+    if (side === "min" && bound === 1) return t("validation.emptyList", { field });
     return t(side === "min" ? "validation.minItems" : "validation.maxItems", { field, bound });
   }
   return t(side === "min" ? "validation.minNumber" : "validation.maxNumber", { field, bound });

@@ -17,10 +17,21 @@ export function normalizeMasks(text: string): string {
   return text.replace(/\[mask\]/gi, MASK_TOKEN);
 }
 
-/** Splits a comma-separated target box (ASCII or full-width commas) into words; an empty box means "no targets". */
+/**
+ * Splits a comma-separated target box (ASCII or full-width commas) into words; an empty box means
+ * "no targets". The words are trimmed here because the request schema adds the leading space.
+ */
 export function parseTargets(value: string): string[] | undefined {
   const words = value.split(/[,，]/).map((word) => word.trim()).filter((word) => word !== "");
   return words.length === 0 ? undefined : words;
+}
+
+/**
+ * Converts a target to the form that RoBERTa's tokenizer gives a word inside a sentence: "cake"
+ * becomes " cake" (the token "Ġcake"). A target that already starts with a space is kept as sent.
+ */
+export function toWordTarget(target: string): string {
+  return target.startsWith(" ") ? target : ` ${target}`;
 }
 
 /** Number of `<mask>` tokens after normalisation. */
@@ -28,10 +39,20 @@ export function countMasks(text: string): number {
   return normalizeMasks(text).split(MASK_TOKEN).length - 1;
 }
 
-const topK = z.coerce.number().int().min(1).max(MAX_TOP_K);
+// `null` is rejected as a missing number instead of being coerced to 0.
+const topK = z.preprocess((value) => (value === null ? Number.NaN : value), z.coerce.number().int().min(1).max(MAX_TOP_K));
 
+// NOTE: every target is scored as a word that follows a space, so the space-less token (a word
+// at the start of the text, or a suffix such as "ake") cannot be requested through the API.
 const targets = z
-  .array(z.string().trim().min(1).max(100))
+  .array(
+    z
+      .string()
+      .max(100)
+      .refine((target) => target.trim() !== "", { params: { messageKey: "validation.emptyTarget" } })
+      .transform(toWordTarget),
+  )
+  .min(1)
   .max(MAX_TARGETS)
   .optional();
 

@@ -40,6 +40,7 @@ async function call(path: string, init: RequestInit & { token?: string; cookie?:
   const headers = new Headers(init.headers);
   if (init.token !== undefined) headers.set("authorization", `Bearer ${init.token}`);
   if (init.cookie !== undefined) headers.set("cookie", init.cookie);
+  if (typeof init.body === "string" && !path.startsWith("/api/uploads") && !headers.has("content-type")) headers.set("content-type", "application/json");
   const response = await fetch(`${stack.baseUrl}${path}`, { ...init, headers, redirect: "manual" });
   const text = await response.text();
   const body: unknown = text.startsWith("{") ? JSON.parse(text) : text;

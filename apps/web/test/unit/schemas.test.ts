@@ -23,8 +23,8 @@ describe("predictRequestSchema", () => {
 
   it("rejects a sentence without a mask", () => {
     const error = firstError({ text: "No mask here." });
-    expect(error.en).toEqual({ field: "text", message: "The sentence has no <mask>. Insert one with the button or type [MASK]." });
-    expect(error.zh.message).toBe("句子中没有 <mask>。请用按钮插入，或输入 [MASK]。");
+    expect(error.en).toEqual({ field: "text", message: "The sentence has no <mask>. Type <mask> or [MASK] where the missing word goes." });
+    expect(error.zh.message).toBe("句子中没有 <mask>。请在缺词的位置输入 <mask> 或 [MASK]。");
   });
 
   it("rejects an empty sentence", () => {
@@ -48,8 +48,29 @@ describe("predictRequestSchema", () => {
     expect(firstError({ text: 12 }).en).toEqual({ field: "text", message: "text must be a string." });
   });
 
+  it("keeps or adds a target's leading space", () => {
+    const parsed = predictRequestSchema.parse({ text: "I like <mask>.", targets: [" cake", "pizza", "  two spaces"] });
+    expect(parsed.targets).toEqual([" cake", " pizza", "  two spaces"]);
+  });
+
+  it("rejects an empty targets list", () => {
+    const error = firstError({ text: "<mask>", targets: [] });
+    expect(error.en).toEqual({ field: "targets", message: "targets must contain at least one entry." });
+    expect(error.zh.message).toBe("targets 至少需要一项。");
+  });
+
+  it("describes wrong types as sentences", () => {
+    expect(firstError({ text: "<mask>", topK: 1.5 }).en).toEqual({ field: "topK", message: "topK must be a whole number." });
+    expect(firstError({ text: "<mask>", topK: 1.5 }).zh.message).toBe("topK 必须是整数。");
+    expect(firstError({ text: "<mask>", topK: null }).en).toEqual({ field: "topK", message: "topK must be a number." });
+    expect(firstError({ text: "<mask>", topK: "abc" }).en).toEqual({ field: "topK", message: "topK must be a number." });
+    expect(firstError([1, 2]).en).toEqual({ field: "body", message: "body must be a JSON object." });
+    expect(firstError([1, 2]).zh.message).toBe("body 必须是 JSON 对象。");
+    expect(firstError({ text: "<mask>", targets: "cake" }).en).toEqual({ field: "targets", message: "targets must be a JSON array." });
+  });
+
   it("rejects an empty target word", () => {
-    expect(firstError({ text: "<mask>", targets: ["cat", " "] }).en).toEqual({ field: "targets.1", message: "targets.1 must not be empty." });
+    expect(firstError({ text: "<mask>", targets: ["cat", " "] }).en).toEqual({ field: "targets.1", message: "targets.1 is an empty target. Type a word or remove that target." });
   });
 });
 

@@ -12,7 +12,7 @@ export class ApiError extends Error {
     readonly code: string,
     readonly messageKey: MessageKey,
     readonly params: MessageParams = {},
-    readonly options: { field?: string; retryable?: boolean; cause?: unknown; retryAfterSeconds?: number } = {},
+    readonly options: { field?: string; retryable?: boolean; cause?: unknown; retryAfterSeconds?: number; headers?: Record<string, string> } = {},
   ) {
     super(`${code}: ${messageKey}`, { cause: options.cause });
   }

@@ -15,7 +15,8 @@ export async function readLimitedText(request: Request, limit: number): Promise<
   }
   if (request.body === null) return "";
   const reader = request.body.getReader();
-  const decoder = new TextDecoder("utf-8");
+  // `fatal` rejects invalid bytes instead of turning them into U+FFFD, as the corpus parser does.
+  const decoder = new TextDecoder("utf-8", { fatal: true });
   let received = 0;
   let text = "";
   for (;;) {
@@ -26,14 +27,41 @@ export async function readLimitedText(request: Request, limit: number): Promise<
       await reader.cancel();
       throw new ApiError(413, "body_too_large", "errors.bodyTooLarge", { limit: `${limit} B` });
     }
-    text += decoder.decode(value, { stream: true });
+    text += decodeChunk(decoder, value);
   }
-  return text + decoder.decode();
+  return text + decodeChunk(decoder);
 }
 
-/** Parses a JSON body (at most MAX_JSON_BODY_BYTES) with a zod schema; an empty body counts as `{}`. */
+function decodeChunk(decoder: TextDecoder, chunk?: Uint8Array): string {
+  try {
+    return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
+  } catch (error) {
+    throw new ApiError(400, "invalid_utf8", "errors.invalidUtf8", {}, { field: "body", retryable: false, cause: error });
+  }
+}
+
+/** Media type of a Content-Type header without parameters, lower-cased; "none" when absent. */
+export function mediaTypeOf(request: Request): string {
+  const header = request.headers.get("content-type");
+  if (header === null || header.trim() === "") return "none";
+  return (header.split(";")[0] ?? "").trim().toLowerCase();
+}
+
+/** Throws 415 unless a request that has a body declares `application/json`. */
+function assertJsonContentType(request: Request, text: string): void {
+  if (text.trim() === "") return;
+  const received = mediaTypeOf(request);
+  if (received === "application/json") return;
+  throw new ApiError(415, "unsupported_media_type", "errors.unsupportedMediaType", { expected: "application/json", received }, { field: "content-type", retryable: false });
+}
+
+/**
+ * Parses a JSON body (at most MAX_JSON_BODY_BYTES) with a zod schema; an empty body counts as `{}`.
+ * A body that is not sent as `application/json` gets 415 and one that is not UTF-8 gets 400.
+ */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
   const text = await readLimitedText(request, MAX_JSON_BODY_BYTES);
+  assertJsonContentType(request, text);
   let value: unknown = {};
   if (text.trim() !== "") {
     try {

@@ -37,7 +37,8 @@ export function errorResponse(request: Request, error: unknown): Response {
       },
     };
     const retryAfter = apiError.options.retryAfterSeconds ?? (apiError.status === 503 ? 5 : undefined);
-    const headers: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": String(retryAfter) };
+    const headers: Record<string, string> = { ...apiError.options.headers };
+    if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
     // A 413 leaves the rest of the body unread on the socket, so the client must not reuse the
     // connection: without this, its next request on that socket fails with ECONNRESET.
     if (apiError.status === 413) headers["connection"] = "close";
@@ -58,4 +59,15 @@ export function route<C>(handler: Handler<C>): Handler<C> {
       return errorResponse(request, error);
     }
   };
+}
+
+/**
+ * Builds a handler that answers 405 with the JSON error shape and an `Allow` header, for a method
+ * that a route does not serve. Next.js would otherwise answer 405 with an empty body.
+ */
+export function methodNotAllowed(allowed: string): (request: Request) => Promise<Response> {
+  const handler = route<undefined>(async (request) => {
+    throw new ApiError(405, "method_not_allowed", "errors.methodNotAllowed", { method: request.method, allowed }, { retryable: false, headers: { allow: allowed } });
+  });
+  return (request) => handler(request, undefined);
 }

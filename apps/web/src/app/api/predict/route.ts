@@ -1,12 +1,14 @@
 import { readJson } from "../../../server/http/read-body.ts";
 import { ApiError } from "../../../server/http/api-error.ts";
-import { json, route } from "../../../server/http/route.ts";
+import { json, route, methodNotAllowed } from "../../../server/http/route.ts";
 import { enforceQueueDepth, enforceSentenceLimits, enforceSubmissionRate, recordJobOwner, requireRole } from "../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../server/http/producer-errors.ts";
 import { services } from "../../../server/services.ts";
 import { predictRequestSchema } from "../../../lib/schemas.ts";
 import type { PredictResponse } from "../../../lib/api-types.ts";
 import { logger } from "../../../server/logger.ts";
+import { engineRejection } from "../../../server/http/engine-errors.ts";
+import { assertCorpusText } from "../../../server/http/text-rules.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -21,6 +23,7 @@ export const POST = route(async (request) => {
   const started = performance.now();
   await enforceSubmissionRate(request, principal);
   const body = await readJson(request, predictRequestSchema);
+  assertCorpusText(body.text, "text");
   await enforceSentenceLimits(body.text, body);
   const { producer, env, queues, prisma } = services();
   await enforceQueueDepth(() => queues.interactive.getWaitingCount());
@@ -40,7 +43,7 @@ export const POST = route(async (request) => {
   await recordJobOwner(prisma, principal, outcome.jobId);
   if (!outcome.ok) {
     logger.info({ jobId: outcome.jobId, code: outcome.error.code }, "Prediction rejected by the engine");
-    throw new ApiError(422, outcome.error.code, "errors.prediction", { code: outcome.error.code, message: outcome.error.message }, { field: "text", retryable: false });
+    throw engineRejection(outcome.error, body.targets);
   }
   const response: PredictResponse = {
     jobId: outcome.jobId,
@@ -49,3 +52,6 @@ export const POST = route(async (request) => {
   };
   return json(response);
 });
+
+/** Any other method gets 405 with a JSON error body. */
+export const GET = methodNotAllowed("POST");

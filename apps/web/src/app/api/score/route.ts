@@ -1,10 +1,11 @@
 import { readJson } from "../../../server/http/read-body.ts";
 import { ApiError } from "../../../server/http/api-error.ts";
-import { json, route } from "../../../server/http/route.ts";
+import { json, route, methodNotAllowed } from "../../../server/http/route.ts";
 import { enforceQueueDepth, enforceSubmissionRate, recordJobOwner, requireRole } from "../../../server/auth/index.ts";
 import { enforceScoreSentenceLimits, scoreSentences } from "../../../server/score-sentences.ts";
 import { services } from "../../../server/services.ts";
 import { logger } from "../../../server/logger.ts";
+import { assertCorpusText } from "../../../server/http/text-rules.ts";
 import { scoreRequestSchema } from "../../../lib/score-schemas.ts";
 import type { ScoreSentencesResponse } from "../../../lib/score-types.ts";
 
@@ -22,6 +23,7 @@ export const POST = route(async (request) => {
   const started = performance.now();
   await enforceSubmissionRate(request, principal);
   const body = await readJson(request, scoreRequestSchema);
+  body.sentences.forEach((sentence, index) => assertCorpusText(sentence, `sentences.${index}`));
   enforceScoreSentenceLimits(body.sentences);
   const { producer, env, queues, prisma } = services();
   await enforceQueueDepth(() => queues.interactive.getWaitingCount());
@@ -40,3 +42,6 @@ export const POST = route(async (request) => {
   const response: ScoreSentencesResponse = { variant: body.variant, results, latencyMs: performance.now() - started };
   return json(response);
 });
+
+/** Any other method gets 405 with a JSON error body. */
+export const GET = methodNotAllowed("POST");

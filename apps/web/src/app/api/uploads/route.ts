@@ -1,6 +1,6 @@
 import { ApiError } from "../../../server/http/api-error.ts";
-import { readQuery } from "../../../server/http/read-body.ts";
-import { json, route } from "../../../server/http/route.ts";
+import { mediaTypeOf, readQuery } from "../../../server/http/read-body.ts";
+import { json, route, methodNotAllowed } from "../../../server/http/route.ts";
 import { enforceSubmissionRate, requireRole } from "../../../server/auth/index.ts";
 import { pruneStaleUploads, saveUpload } from "../../../server/uploads.ts";
 import { logger } from "../../../server/logger.ts";
@@ -20,6 +20,10 @@ export const POST = route(async (request) => {
   const principal = await requireRole(request, "operator");
   await enforceSubmissionRate(request, principal);
   const { name } = readQuery(request, uploadNameSchema);
+  const mediaType = mediaTypeOf(request);
+  if (mediaType === "multipart/form-data") {
+    throw new ApiError(415, "unsupported_media_type", "errors.uploadMultipart", {}, { field: "content-type", retryable: false });
+  }
   const env = webEnv();
   const declared = Number(request.headers.get("content-length") ?? "");
   if (Number.isFinite(declared) && declared > env.uploadMaxBytes) {
@@ -35,3 +39,6 @@ export const POST = route(async (request) => {
   const body: UploadView = { uploadId: id, fileName: name, size, format };
   return json(body, 201);
 });
+
+/** Any other method gets 405 with a JSON error body. */
+export const GET = methodNotAllowed("POST");

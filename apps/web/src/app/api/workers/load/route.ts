@@ -1,5 +1,5 @@
 import { readJson } from "../../../../server/http/read-body.ts";
-import { json, route } from "../../../../server/http/route.ts";
+import { json, route, methodNotAllowed } from "../../../../server/http/route.ts";
 import { requireRole } from "../../../../server/auth/index.ts";
 import { services } from "../../../../server/services.ts";
 import { logger } from "../../../../server/logger.ts";
@@ -19,3 +19,6 @@ export const POST = route(async (request) => {
   logger.info({ modelDir: body.modelDir, variant: body.variant, receivers }, "Load-model request sent to workers");
   return json({ workers: receivers }, 202);
 });
+
+/** Any other method gets 405 with a JSON error body. */
+export const GET = methodNotAllowed("POST");

@@ -1,6 +1,6 @@
 import { signInSchema } from "@maskfill/core/auth";
 import { readJson } from "../../../../../server/http/read-body.ts";
-import { json, route } from "../../../../../server/http/route.ts";
+import { json, route, methodNotAllowed } from "../../../../../server/http/route.ts";
 import { assertSameOrigin, authServices, clientIp, consumeRate, limitToApiError, sessionCookie, withAuthErrors } from "../../../../../server/auth/index.ts";
 import { LimitExceededError } from "@maskfill/core/limits";
 import { logger } from "../../../../../server/logger.ts";
@@ -31,3 +31,6 @@ export const POST = route(async (request) => {
     throw error;
   }
 });
+
+/** Any other method gets 405 with a JSON error body. */
+export const GET = methodNotAllowed("POST");

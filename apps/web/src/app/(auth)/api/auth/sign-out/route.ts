@@ -1,4 +1,4 @@
-import { json, route } from "../../../../../server/http/route.ts";
+import { json, route, methodNotAllowed } from "../../../../../server/http/route.ts";
 import { assertSameOrigin, authServices, clearedSessionCookie, readSessionCookie } from "../../../../../server/auth/index.ts";
 
 export const runtime = "nodejs";
@@ -12,3 +12,6 @@ export const POST = route(async (request) => {
   if (session !== undefined) await store.signOut(session);
   return json({ signedOut: true }, 200, { "set-cookie": clearedSessionCookie(secureCookies) });
 });
+
+/** Any other method gets 405 with a JSON error body. */
+export const GET = methodNotAllowed("POST");

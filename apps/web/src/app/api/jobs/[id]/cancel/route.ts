@@ -1,5 +1,5 @@
 import { ApiError } from "../../../../../server/http/api-error.ts";
-import { json, route } from "../../../../../server/http/route.ts";
+import { json, route, methodNotAllowed } from "../../../../../server/http/route.ts";
 import { assertCanChangeJob, requireRole } from "../../../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../../../server/http/producer-errors.ts";
 import { findJob } from "../../../../../server/jobs.ts";
@@ -28,3 +28,6 @@ export const POST = route(async (request, context: { params: Promise<{ id: strin
   logger.info({ jobId: id }, "Job cancelled from the dashboard");
   return json({ job: await findJob(prisma, id) });
 });
+
+/** Any other method gets 405 with a JSON error body. */
+export const GET = methodNotAllowed("POST");

@@ -1,4 +1,4 @@
-import { json, route } from "../../../../../../../server/http/route.ts";
+import { json, route, methodNotAllowed } from "../../../../../../../server/http/route.ts";
 import { authServices, requireRole, withAuthErrors } from "../../../../../../../server/auth/index.ts";
 import { logger } from "../../../../../../../server/logger.ts";
 
@@ -13,3 +13,6 @@ export const POST = route(async (request, context: { params: Promise<{ id: strin
   logger.info({ tokenId: id, by: admin.userId }, "API token revoked");
   return json({ revoked: id });
 });
+
+/** Any other method gets 405 with a JSON error body. */
+export const GET = methodNotAllowed("POST");

@@ -1,5 +1,5 @@
 import { ApiError } from "../../../../../../../server/http/api-error.ts";
-import { json, route } from "../../../../../../../server/http/route.ts";
+import { json, route, methodNotAllowed } from "../../../../../../../server/http/route.ts";
 import { authServices, requireRole, withAuthErrors } from "../../../../../../../server/auth/index.ts";
 import { logger } from "../../../../../../../server/logger.ts";
 
@@ -20,3 +20,6 @@ export const POST = route(async (request, context: { params: Promise<{ id: strin
   logger.info({ userId: user.id, by: admin.userId }, "User disabled");
   return json({ user });
 });
+
+/** Any other method gets 405 with a JSON error body. */
+export const GET = methodNotAllowed("POST");

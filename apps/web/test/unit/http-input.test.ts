@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { readJson } from "../../src/server/http/read-body.ts";
+import { errorResponse, methodNotAllowed } from "../../src/server/http/route.ts";
+import { assertCorpusText } from "../../src/server/http/text-rules.ts";
+import { engineRejection } from "../../src/server/http/engine-errors.ts";
+import type { ApiErrorBody } from "../../src/lib/api-types.ts";
+
+const schema = z.object({ text: z.string() });
+
+/** Runs `action` and returns the JSON error response it produces, as the route wrapper would. */
+async function errorOf(action: () => unknown, language = "en"): Promise<{ status: number; headers: Headers; error: ApiErrorBody["error"] }> {
+  const request = new Request("http://localhost/api/predict", { headers: { "accept-language": language } });
+  try {
+    await action();
+  } catch (error) {
+    const response = errorResponse(request, error);
+    return { status: response.status, headers: response.headers, error: ((await response.json()) as ApiErrorBody).error };
+  }
+  throw new Error("expected an error");
+}
+
+function post(body: BodyInit, contentType?: string): Request {
+  return new Request("http://localhost/api/predict", { method: "POST", body, headers: contentType === undefined ? {} : { "content-type": contentType } });
+}
+
+describe("readJson content type", () => {
+  it("accepts application/json with a charset", async () => {
+    expect(await readJson(post('{"text":"a"}', "application/json; charset=utf-8"), schema)).toEqual({ text: "a" });
+  });
+
+  it("rejects text/plain with 415", async () => {
+    const failure = await errorOf(() => readJson(post('{"text":"a"}', "text/plain"), schema));
+    expect(failure.status).toBe(415);
+    expect(failure.error).toEqual({ code: "unsupported_media_type", field: "content-type", message: "The request body must be sent as application/json; it was sent as text/plain.", retryable: false });
+  });
+
+  it("rejects a body without a content type", async () => {
+    const request = new Request("http://localhost/api/predict", { method: "POST", body: new TextEncoder().encode('{"text":"a"}') });
+    const failure = await errorOf(() => readJson(request, schema));
+    expect(failure.status).toBe(415);
+    expect(failure.error.message).toBe("The request body must be sent as application/json; it was sent as none.");
+  });
+
+  it("rejects invalid UTF-8 bytes with 400", async () => {
+    const bytes = new Uint8Array([...new TextEncoder().encode('{"text":"bad '), 0xff, 0xfe, ...new TextEncoder().encode(' <mask>"}')]);
+    const failure = await errorOf(() => readJson(post(bytes, "application/json"), schema), "zh-CN");
+    expect(failure.status).toBe(400);
+    expect(failure.error).toEqual({ code: "invalid_utf8", field: "body", message: "请求体不是有效的 UTF-8。请以 UTF-8 保存或发送文本。", retryable: false });
+  });
+});
+
+describe("assertCorpusText", () => {
+  it("accepts tabs, line breaks and paired surrogates", () => {
+    expect(() => assertCorpusText("a\tb\nc 😀 <mask>", "text")).not.toThrow();
+  });
+
+  it("rejects NUL with its position", async () => {
+    const failure = await errorOf(() => assertCorpusText("ab\u0000 <mask>", "text"));
+    expect(failure.status).toBe(400);
+    expect(failure.error).toEqual({ code: "control_character", field: "text", message: "text contains the control character U+0000 at character 3. Remove control characters; tab and line breaks are allowed.", retryable: false });
+  });
+
+  it("rejects ESC and BEL", async () => {
+    expect((await errorOf(() => assertCorpusText("esc \u001b[31m <mask>", "text"))).error.message).toBe("text contains the control character U+001B at character 5. Remove control characters; tab and line breaks are allowed.");
+    expect((await errorOf(() => assertCorpusText("<mask> \u0007", "sentences.2"))).error.field).toBe("sentences.2");
+  });
+
+  it("rejects a lone surrogate", async () => {
+    const failure = await errorOf(() => assertCorpusText("lone \ud800 <mask>", "text"), "zh-CN");
+    expect(failure.error).toEqual({ code: "invalid_unicode", field: "text", message: "text 的第 6 个字符是未配对的代理项 U+D800，不是有效的 Unicode。请以有效的 UTF-8 发送文本。", retryable: false });
+  });
+});
+
+describe("methodNotAllowed", () => {
+  it("answers 405 with a JSON body", async () => {
+    const response = await methodNotAllowed("POST")(new Request("http://localhost/api/predict"));
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
+    expect(((await response.json()) as ApiErrorBody).error).toEqual({ code: "method_not_allowed", message: "GET is not supported here. Use POST.", retryable: false });
+  });
+});
+
+describe("engineRejection", () => {
+  it("translates invalid_targets and names targets", async () => {
+    const failure = await errorOf(() => {
+      throw engineRejection({ code: "invalid_targets", message: "None of the targets is a single token" }, [" zzqx"]);
+    }, "zh-CN");
+    expect(failure.status).toBe(422);
+    expect(failure.error).toEqual({ code: "invalid_targets", field: "targets", message: "目标词（\" zzqx\"）都不是模型词表中的单个词元，因此无法打分。请使用单个词。", retryable: false });
+  });
+
+  it("keeps the engine message for a code without a catalog entry", async () => {
+    const failure = await errorOf(() => {
+      throw engineRejection({ code: "no_mask", message: "No mask found." }, undefined);
+    });
+    expect(failure.error).toEqual({ code: "no_mask", field: "text", message: "The model rejected the sentence (no_mask): No mask found.", retryable: false });
+  });
+});
