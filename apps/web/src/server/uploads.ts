@@ -85,7 +85,7 @@ export async function readUploadMeta(dir: string, id: string): Promise<UploadMet
 export const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Deletes files in the upload folder (data, metadata and `.part` files) last modified more than
+ * Deletes files in the upload folder (data, metadata, `.part` and claimed files) last modified more than
  * `maxAgeMs` ago, so abandoned uploads do not fill the disk. Returns the names deleted.
  */
 export async function pruneStaleUploads(dir: string, maxAgeMs: number = STALE_UPLOAD_MS, now: number = Date.now()): Promise<string[]> {
@@ -97,7 +97,7 @@ export async function pruneStaleUploads(dir: string, maxAgeMs: number = STALE_UP
   }
   const deleted: string[] = [];
   for (const name of names) {
-    if (!/^[0-9a-f-]{36}(\.json|\.part)?$/.test(name)) continue;
+    if (!/^[0-9a-f-]{36}(\.json|\.part|\.claimed-[0-9a-f-]{36})?$/.test(name)) continue;
     const path = join(resolve(dir), name);
     const info = await stat(path).catch(() => null);
     if (info === null || now - info.mtimeMs <= maxAgeMs) continue;
@@ -107,8 +107,37 @@ export async function pruneStaleUploads(dir: string, maxAgeMs: number = STALE_UP
   return deleted;
 }
 
+/** An upload taken by one job submission: its data file was renamed to `path`, so no other request can read it. */
+export interface UploadClaim {
+  id: string;
+  path: string;
+}
+
+/**
+ * Claims an upload for one job submission by renaming its data file to a random name that
+ * only this request holds. The rename is atomic, so of several concurrent requests for the same
+ * upload exactly one succeeds, and the others get 409 `upload_claimed`. Call releaseUpload() when the job was
+ * not created, so the upload can be used again, or removeUpload() once its rows are stored.
+ */
+export async function claimUpload(dir: string, id: string): Promise<UploadClaim> {
+  const path = `${uploadPath(dir, id)}.claimed-${randomUUID()}`;
+  try {
+    await rename(uploadPath(dir, id), path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    throw new ApiError(409, "upload_claimed", "errors.uploadClaimed", { id }, { field: "uploadId", retryable: false, cause: error });
+  }
+  return { id, path };
+}
+
+/** Returns a claimed upload's data file to its usual name, so another submission can use it. */
+export async function releaseUpload(dir: string, claim: UploadClaim): Promise<void> {
+  await rename(claim.path, uploadPath(dir, claim.id));
+}
+
 /** Deletes an upload and its metadata; a missing file is not an error. */
-export async function removeUpload(dir: string, id: string): Promise<void> {
+export async function removeUpload(dir: string, id: string, claim?: UploadClaim): Promise<void> {
+  if (claim !== undefined) await rm(claim.path, { force: true });
   await rm(uploadPath(dir, id), { force: true });
   await rm(`${uploadPath(dir, id)}.json`, { force: true });
 }

@@ -1,7 +1,8 @@
 import { readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiErrorBody, JobView, Page, PredictResponse, ResultRowView, UploadView, WorkersResponse } from "../../src/lib/api-types.ts";
-import { buildWebApp, startStack, waitFor, type Stack } from "./stack.ts";
+import { Engine } from "@maskfill/core";
+import { buildWebApp, startStack, tinyModelDir, waitFor, type Stack } from "./stack.ts";
 
 // The HTTP API against the real stack: Next.js production server, Redis, Postgres and a worker
 // running the tiny random model. The tests run in order and share one stack.
@@ -26,7 +27,10 @@ type ErrorBody = ApiErrorBody["error"];
 
 /** Sends a request to the stack and parses its JSON body as `T` (the test asserts the shape). */
 async function call<T = ApiErrorBody>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${stack.baseUrl}${path}`, init);
+  // JSON routes require application/json; uploads take the raw file body.
+  const headers = new Headers(init.headers);
+  if (typeof init.body === "string" && !path.startsWith("/api/uploads") && !headers.has("content-type")) headers.set("content-type", "application/json");
+  const response = await fetch(`${stack.baseUrl}${path}`, { ...init, headers });
   return { status: response.status, body: (await response.json()) as T };
 }
 
@@ -95,6 +99,43 @@ describe("API without a worker", () => {
     const corpora = await call<Page<JobView>>("/api/jobs?source=corpus");
     expect(corpora.body.rows.map((job) => job.fileName)).toEqual(["queued.txt"]);
   });
+
+  it("starts one job per upload under concurrent requests", async () => {
+    const uploadId = await upload("race.txt", "One <mask>.\nTwo <mask>.\n");
+    const body = JSON.stringify({ uploadId, corpus: { format: "txt" } });
+    const responses = await Promise.all([1, 2, 3, 4].map(() => call<{ job?: JobView; error?: ErrorBody }>("/api/jobs", { method: "POST", body })));
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses[0]).toBe(201);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    for (const response of responses.filter((candidate) => candidate.status !== 201)) {
+      expect([404, 409]).toContain(response.status);
+      expect(response.body.error?.field).toBe("uploadId");
+    }
+    const jobs = await call<Page<JobView>>("/api/jobs?source=corpus&limit=100");
+    expect(jobs.body.rows.filter((job) => job.fileName === "race.txt")).toHaveLength(1);
+  });
+
+  it("rejects an unreadable corpus without a job", async () => {
+    const zip = await upload("evil.csv", "PK\u0003\u0004\u0014\u0000\u0000\u0000\b\u0000");
+    const binary = await callError("/api/jobs", { method: "POST", body: JSON.stringify({ uploadId: zip, corpus: { format: "csv" } }) });
+    expect(binary.status).toBe(422);
+    expect(binary.error.code).toBe("corpus_unreadable");
+    expect(binary.error.field).toBe("uploadId");
+
+    const csv = await upload("columns.csv", "text,id\nThe <mask> sat.,1\n");
+    const column = await callError("/api/jobs", { method: "POST", body: JSON.stringify({ uploadId: csv, corpus: { format: "csv", column: "nope" } }) });
+    expect(column.status).toBe(422);
+    expect(column.error.field).toBe("corpus.column");
+    expect(column.error.message).toContain('column "nope" is not in the header');
+    // The upload stays usable, so the corrected settings start the job.
+    const fixed = await call<{ job: JobView; rows: number }>("/api/jobs", { method: "POST", body: JSON.stringify({ uploadId: csv, corpus: { format: "csv", column: "text" } }) });
+    expect(fixed.status).toBe(201);
+    expect(fixed.body.rows).toBe(1);
+
+    const jobs = await call<Page<JobView>>("/api/jobs?source=corpus&limit=100");
+    expect(jobs.body.rows.filter((job) => job.fileName === "evil.csv")).toHaveLength(0);
+    expect(jobs.body.rows.filter((job) => job.fileName === "columns.csv")).toHaveLength(1);
+  });
 });
 
 describe("API with a worker", () => {
@@ -125,18 +166,78 @@ describe("API with a worker", () => {
 
   it("predict validates every field", async () => {
     const cases: [unknown, string, string][] = [
-      [{ text: "no mask here" }, "text", "The sentence has no <mask>. Insert one with the button or type [MASK]."],
+      [{ text: "no mask here" }, "text", "The sentence has no <mask>. Type <mask> or [MASK] where the missing word goes."],
       [{ text: "a <mask>", topK: 0 }, "topK", "topK must be at least 1."],
       [{ text: "a <mask>", topK: 51 }, "topK", "topK must be at most 50."],
       [{ text: `${"x".repeat(2001)} <mask>` }, "text", "text must have at most 2000 characters."],
       [{ topK: 3 }, "text", "text is missing."],
-      [{ text: "a <mask>", targets: [""] }, "targets.0", "targets.0 must not be empty."],
+      [{ text: "a <mask>", targets: [""] }, "targets.0", "targets.0 is an empty target. Type a word or remove that target."],
+      [{ text: "a <mask>", targets: [] }, "targets", "targets must contain at least one entry."],
+      [{ text: "a <mask>", topK: 1.5 }, "topK", "topK must be a whole number."],
+      [{ text: "a <mask>", topK: null }, "topK", "topK must be a number."],
+      [[1, 2], "body", "body must be a JSON object."],
     ];
     for (const [body, field, message] of cases) {
       const response = await callError("/api/predict", { method: "POST", body: JSON.stringify(body) });
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.error).toEqual({ code: "invalid_request", field, message, retryable: false });
     }
+  });
+
+  it("predict scores a bare target as a word", async () => {
+    const engine = await Engine.load({ modelDir: tinyModelDir, intraOpThreads: 1 });
+    const [outcome] = await engine.fillMask([{ text: "Comedy is the art of <mask> people laugh.", topK: 1, targets: [" have"] }]);
+    await engine.dispose();
+    if (outcome === undefined || !outcome.ok) throw new Error("the engine rejected the target");
+    const expected = outcome.value.masks[0]?.[0];
+    expect(expected?.tokenId).toBe(393);
+
+    const response = await call<PredictResponse>("/api/predict", { method: "POST", body: JSON.stringify({ text: "Comedy is the art of <mask> people laugh.", targets: ["have"] }) });
+    expect(response.status).toBe(200);
+    const [prediction] = response.body.result.masks[0] ?? [];
+    expect(prediction?.tokenId).toBe(393);
+    expect(prediction?.token).toBe(" have");
+    expect(prediction?.probability).toBeCloseTo(expected?.probability ?? Number.NaN, 6);
+  });
+
+  it("predict names targets in engine errors", async () => {
+    const english = await callError("/api/predict", { method: "POST", body: JSON.stringify({ text: "A <mask>.", targets: ["zzqxv"] }) });
+    expect(english.status).toBe(422);
+    expect(english.error).toEqual({ code: "invalid_targets", field: "targets", message: 'None of the targets (" zzqxv") is a single token of the model\'s vocabulary, so none can be scored. Use single words.', retryable: false });
+    const chinese = await callError("/api/predict", { method: "POST", headers: { "accept-language": "zh-CN" }, body: JSON.stringify({ text: "A <mask>.", targets: ["zzqxv"] }) });
+    expect(chinese.error.message).toBe('目标词（" zzqxv"）都不是模型词表中的单个词元，因此无法打分。请使用单个词。');
+  });
+
+  it("predict applies the corpus text rules", async () => {
+    const cases: [string, string][] = [
+      ["nul \u0000 <mask>", "control_character"],
+      ["esc \u001b[31m <mask> \u0007", "control_character"],
+      ["lone \ud800 <mask>", "invalid_unicode"],
+    ];
+    for (const [text, code] of cases) {
+      const response = await callError("/api/predict", { method: "POST", body: JSON.stringify({ text }) });
+      expect(response.status, text).toBe(400);
+      expect(response.error.code, text).toBe(code);
+      expect(response.error.field, text).toBe("text");
+    }
+    const bytes = Buffer.concat([Buffer.from('{"text":"bad '), Buffer.from([0xff, 0xfe]), Buffer.from(' <mask>"}')]);
+    const invalid = await fetch(`${stack.baseUrl}/api/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: bytes });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as ApiErrorBody).error.code).toBe("invalid_utf8");
+  });
+
+  it("rejects wrong content types and methods", async () => {
+    const plain = await callError("/api/predict", { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ text: "a <mask>" }) });
+    expect(plain.status).toBe(415);
+    expect(plain.error.message).toBe("The request body must be sent as application/json; it was sent as text/plain.");
+    const form = new FormData();
+    form.set("file", new Blob(["The <mask> sat.\n"]), "small.txt");
+    const multipart = await callError("/api/uploads?name=small.txt", { method: "POST", body: form });
+    expect(multipart.status).toBe(415);
+    expect(multipart.error.code).toBe("unsupported_media_type");
+    const get = await fetch(`${stack.baseUrl}/api/predict`);
+    expect(get.status).toBe(405);
+    expect(((await get.json()) as ApiErrorBody).error).toEqual({ code: "method_not_allowed", message: "GET is not supported here. Use POST.", retryable: false });
   });
 
   it("errors follow Accept-Language", async () => {
@@ -154,6 +255,8 @@ describe("API with a worker", () => {
   });
 
   it("rejects uploads over the limit and keeps no file", async () => {
+    // Uploads that earlier tests left unused stay in the folder, so only new files count.
+    const before = (await readdir(stack.uploadDir)).length;
     const declared = await callError("/api/uploads?name=big.txt", { method: "POST", body: "a <mask>\n".repeat(8_000) });
     expect(declared.status).toBe(413);
     expect(declared.error.message).toContain("64 KB");
@@ -171,7 +274,7 @@ describe("API with a worker", () => {
       (error: unknown) => (error instanceof TypeError ? "reset" : error),
     );
     expect([413, "reset"]).toContain(streamed);
-    await waitFor(async () => ((await readdir(stack.uploadDir)).length === 0 ? true : undefined), 10_000, "the partial upload to be deleted");
+    await waitFor(async () => ((await readdir(stack.uploadDir)).length === before ? true : undefined), 10_000, "the partial upload to be deleted");
   });
 
   it("rejects bad file names and empty uploads", async () => {

@@ -3,7 +3,8 @@ import { json, route } from "../../../server/http/route.ts";
 import { authServices, enforceConcurrentJobs, enforceFillOptions, enforceSubmissionRate, recordJobOwner, requireRole } from "../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../server/http/producer-errors.ts";
 import { findJob, listJobs } from "../../../server/jobs.ts";
-import { readUploadMeta, removeUpload, uploadPath } from "../../../server/uploads.ts";
+import { claimUpload, readUploadMeta, releaseUpload, removeUpload } from "../../../server/uploads.ts";
+import { assertCorpusReadable } from "../../../server/corpus-check.ts";
 import { toCorpusOptions } from "../../../server/corpus-options.ts";
 import { services } from "../../../server/services.ts";
 import { logger } from "../../../server/logger.ts";
@@ -20,8 +21,10 @@ export const GET = route(async (request) => {
 });
 
 /**
- * POST /api/jobs: starts a corpus job from an upload. The parser streams the file into Postgres
- * before this returns, then the upload file is deleted because the items now live in the database.
+ * POST /api/jobs: starts a corpus job from an upload. The upload is claimed first, so concurrent
+ * requests for one upload start one job (the others get 409). A file the parser rejects as a whole
+ * gets 422 without creating a job. The parser streams the file into Postgres before this returns,
+ * then the upload file is deleted because the items now live in the database.
  */
 export const POST = route(async (request) => {
   const principal = await requireRole(request, "operator");
@@ -32,23 +35,31 @@ export const POST = route(async (request) => {
   // NOTE: the count and the submission are not atomic, so parallel submissions of one user can
   // exceed MASKFILL_MAX_CONCURRENT_JOBS by the number of requests in flight.
   await enforceConcurrentJobs(prisma, principal);
+
   const meta = await readUploadMeta(env.uploadDir, body.uploadId);
+  const claim = await claimUpload(env.uploadDir, body.uploadId);
+  const corpus = toCorpusOptions(body.corpus, meta.fileName);
+
   // NOTE: the import runs inside this request, so a very large corpus keeps the request open
   // until every row is stored; the job already shows on the jobs page while it imports.
   let submission;
   try {
+    await assertCorpusReadable(claim.path, corpus);
     submission = await producer.submitCorpus({
       kind: body.kind,
       options: body.kind === "score" ? { variant: body.variant } : { topK: body.topK, ...(body.targets === undefined ? {} : { targets: body.targets }) },
-      source: uploadPath(env.uploadDir, body.uploadId),
-      corpus: { ...toCorpusOptions(body.corpus, meta.fileName), limits: { maxRows: authServices().limits.maxCorpusRows } },
+      source: claim.path,
+      corpus: { ...corpus, limits: { maxRows: authServices().limits.maxCorpusRows } },
       fileName: meta.fileName,
     });
   } catch (error) {
+    // The upload stays usable, so the user can fix the settings and submit it again.
+    await releaseUpload(env.uploadDir, claim).catch((releaseError: unknown) => logger.warn({ err: releaseError, uploadId: body.uploadId }, "Failed to release a claimed upload"));
     throw classifyProducerError(error) ?? error;
   }
+
   await recordJobOwner(prisma, principal, submission.jobId);
-  await removeUpload(env.uploadDir, body.uploadId);
+  await removeUpload(env.uploadDir, body.uploadId, claim);
   logger.info({ jobId: submission.jobId, uploadId: body.uploadId, rows: submission.rows, invalidRows: submission.invalidRows, chunks: submission.chunks }, "Corpus job submitted");
   return json({ job: await findJob(prisma, submission.jobId), rows: submission.rows, invalidRows: submission.invalidRows }, 201);
 });
