@@ -1,7 +1,9 @@
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { redisKeys } from "@maskfill/core/queue";
 import { FaultStack, TINY_MODEL_DIR } from "./support/fault-stack.ts";
 import { waitFor } from "./support/processes.ts";
 
@@ -58,6 +60,14 @@ describe("model directory missing or corrupt at load", () => {
   });
 
   it("leaves a worker without a model idle with status error", async () => {
+    // A starting worker prefers the fleet's stored model choice (the good model loaded above), so
+    // clear it: the new worker then has only its own, corrupt, MASKFILL_MODEL_DIR.
+    const redis = new Redis(stack.redis.url);
+    try {
+      await redis.del(redisKeys.desiredModel(stack.env["MASKFILL_QUEUE_PREFIX"]!));
+    } finally {
+      redis.disconnect();
+    }
     stack.spawnWorker("broken", { MASKFILL_MODEL_DIR: corruptDir });
     const state = await waitFor(async () => {
       const found = await stack.workerState("broken");
