@@ -42,7 +42,7 @@ describe("maskfill users and tokens", () => {
     expect(short.code).toBe(1);
     expect(short.stderr).toBe("maskfill users: password must have at least 12 characters\n");
     const role = await maskfill(["users", "add", "bob", "--role", "root", "--password-stdin"], "long enough password\n");
-    expect(role.code).toBe(1);
+    expect(role.code).toBe(2);
     expect(role.stderr).toContain('--role must be viewer, operator or admin (got "root")');
     expect(await database.prisma.user.count({ where: { username: "bob" } })).toBe(0);
   });

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { prepareModel, verifyPreparedModel } from "@maskfill/core/prepare";
 import type { CliIo } from "../model/cli-io.ts";
+import { UsageError } from "../cli-options.ts";
 
 export const PREPARE_HELP = `Usage: maskfill model prepare DIR [--variant VARIANT] [--no-verify]
 
@@ -34,11 +35,11 @@ export async function runModelPrepare(args: string[], io: CliIo): Promise<number
     return 0;
   }
   if (positionals.length !== 1) {
-    throw new Error(`expected one model directory, got ${positionals.length}${positionals.length > 0 ? `: ${positionals.join(" ")}` : ""}. Run \`maskfill model prepare --help\`.`);
+    throw new UsageError(`expected one model directory, got ${positionals.length}${positionals.length > 0 ? `: ${positionals.join(" ")}` : ""}. Run \`maskfill model prepare --help\`.`);
   }
   const variant = values.variant;
   if (variant !== undefined && variant !== "fp32" && variant !== "quantized" && variant !== "fp16") {
-    throw new Error(`--variant must be fp32, quantized or fp16, got "${variant}".`);
+    throw new UsageError(`--variant must be fp32, quantized or fp16, got "${variant}".`);
   }
 
   const modelDir = positionals[0]!;

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { formatDate, reportAuthError, withAuthStore } from "./auth-cli.ts";
 import type { CliCommand } from "./index.ts";
+import { UsageError } from "../cli-options.ts";
 
 const HELP = `Usage: maskfill tokens create USERNAME --name NAME [--expires-days N]
        maskfill tokens list [USERNAME]
@@ -27,25 +28,25 @@ export const tokensCommand: CliCommand = {
       process.stdout.write(HELP);
       return values.help ? 0 : 2;
     }
-    if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(" ")}. Run \`maskfill tokens --help\`.`);
+    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(" ")}. Run \`maskfill tokens --help\`.`);
     try {
       if (action === "list") return await listTokens(target);
-      if (target === undefined) throw new Error(`maskfill tokens ${action} needs an argument. Run \`maskfill tokens --help\`.`);
+      if (target === undefined) throw new UsageError(`maskfill tokens ${action} needs an argument. Run \`maskfill tokens --help\`.`);
       if (action === "create") return await createToken(target, values.name, values["expires-days"]);
       if (action === "revoke") return await revokeToken(target);
     } catch (error) {
       return reportAuthError("tokens", error);
     }
-    throw new Error(`unknown action "${action}": use create, list or revoke. Run \`maskfill tokens --help\`.`);
+    throw new UsageError(`unknown action "${action}": use create, list or revoke. Run \`maskfill tokens --help\`.`);
   },
 };
 
 async function createToken(username: string, name: string | undefined, expiresDays: string | undefined): Promise<number> {
-  if (name === undefined) throw new Error("--name is required: a label such as nightly-eval that tells tokens apart.");
+  if (name === undefined) throw new UsageError("--name is required: a label such as nightly-eval that tells tokens apart.");
   let expiresInDays: number | undefined;
   if (expiresDays !== undefined) {
     expiresInDays = Number(expiresDays);
-    if (!Number.isInteger(expiresInDays)) throw new Error(`--expires-days must be a whole number of days (got "${expiresDays}").`);
+    if (!Number.isInteger(expiresInDays)) throw new UsageError(`--expires-days must be a whole number of days (got "${expiresDays}").`);
   }
   const created = await withAuthStore(async (store) => {
     const user = await store.findUser(username);

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { roleSchema } from "@maskfill/core/auth";
 import { formatDate, readStdin, reportAuthError, withAuthStore } from "./auth-cli.ts";
 import type { CliCommand } from "./index.ts";
+import { UsageError } from "../cli-options.ts";
 
 const HELP = `Usage: maskfill users add USERNAME --role viewer|operator|admin --password-stdin
        maskfill users list
@@ -30,23 +31,23 @@ export const usersCommand: CliCommand = {
       process.stdout.write(HELP);
       return values.help ? 0 : 2;
     }
-    if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(" ")}. Run \`maskfill users --help\`.`);
+    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(" ")}. Run \`maskfill users --help\`.`);
     try {
       if (action === "list") return await listUsers();
-      if (username === undefined) throw new Error(`maskfill users ${action} needs a USERNAME. Run \`maskfill users --help\`.`);
+      if (username === undefined) throw new UsageError(`maskfill users ${action} needs a USERNAME. Run \`maskfill users --help\`.`);
       if (action === "add") return await addUser(username, values.role, values["password-stdin"]);
       if (action === "revoke") return await revokeUser(username);
     } catch (error) {
       return reportAuthError("users", error);
     }
-    throw new Error(`unknown action "${action}": use add, list or revoke. Run \`maskfill users --help\`.`);
+    throw new UsageError(`unknown action "${action}": use add, list or revoke. Run \`maskfill users --help\`.`);
   },
 };
 
 async function addUser(username: string, role: string | undefined, passwordFromStdin: boolean): Promise<number> {
   const parsedRole = roleSchema.safeParse(role);
-  if (!parsedRole.success) throw new Error(`--role must be viewer, operator or admin (got ${JSON.stringify(role ?? null)}).`);
-  if (!passwordFromStdin) throw new Error("pass the password on standard input with --password-stdin, so it stays out of the shell history.");
+  if (!parsedRole.success) throw new UsageError(`--role must be viewer, operator or admin (got ${JSON.stringify(role ?? null)}).`);
+  if (!passwordFromStdin) throw new UsageError("pass the password on standard input with --password-stdin, so it stays out of the shell history.");
   const password = await readStdin();
   const user = await withAuthStore((store) => store.createUser({ username, password, role: parsedRole.data }));
   process.stdout.write(`${user.id}\n`);

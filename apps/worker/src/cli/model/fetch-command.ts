@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { DEFAULT_HUB_ENDPOINT, fetchModel, modelDirFor, resolveModelAlias } from "@maskfill/core/hub";
 import type { CliIo } from "./cli-io.ts";
 import { ProgressPrinter } from "./progress-printer.ts";
+import { UsageError } from "../cli-options.ts";
 
 export const FETCH_HELP = `Usage: maskfill model fetch NAME [--dir DIR] [--repo REPO] [--variant VARIANT] [--revision REV] [--endpoint URL]
 
@@ -39,19 +40,19 @@ export async function runModelFetch(args: string[], io: CliIo): Promise<number> 
     return 0;
   }
   if (positionals.length > 1) {
-    throw new Error(`expected one model name, got ${positionals.length}: ${positionals.join(" ")}. Run \`maskfill model fetch --help\`.`);
+    throw new UsageError(`expected one model name, got ${positionals.length}: ${positionals.join(" ")}. Run \`maskfill model fetch --help\`.`);
   }
   const name = positionals[0] ?? values.repo;
   if (name === undefined) {
-    throw new Error("missing model name: pass roberta-base, roberta-large or a repository id, or --repo. Run `maskfill model fetch --help`.");
+    throw new UsageError("missing model name: pass roberta-base, roberta-large or a repository id, or --repo. Run `maskfill model fetch --help`.");
   }
   const variant = values.variant;
   if (variant !== "fp32" && variant !== "quantized" && variant !== "fp16") {
-    throw new Error(`--variant must be fp32, quantized or fp16, got "${variant}".`);
+    throw new UsageError(`--variant must be fp32, quantized or fp16, got "${variant}".`);
   }
   const retries = Number(values.retries);
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
-    throw new Error(`--retries must be a whole number from 0 to 10, got "${values.retries}".`);
+    throw new UsageError(`--retries must be a whole number from 0 to 10, got "${values.retries}".`);
   }
 
   const repo = values.repo ?? resolveModelAlias(name);
