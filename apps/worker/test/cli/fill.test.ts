@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MODEL_NOTICE, Engine } from "@maskfill/core";
 import { runFill, type FillIo } from "../../src/cli/commands/fill.ts";
+import { runMaskfill } from "../helpers.ts";
 
 const TINY_DIR = fileURLToPath(new URL("../../../../packages/core/test/fixtures/tiny-roberta", import.meta.url));
 const BIN = fileURLToPath(new URL("../../bin/maskfill.js", import.meta.url));
@@ -176,13 +177,12 @@ describe("maskfill fill", () => {
   });
 
   it("usage errors exit 2", async () => {
-    const run = promisify(execFile);
-    const unknown = await run(process.execPath, [BIN, "fill", "The <mask>.", "--colour"]).catch((error: { code: number; stderr: string }) => error);
-    expect("code" in unknown && unknown.code).toBe(2);
-    expect((unknown as { stderr: string }).stderr).toContain("maskfill fill: Unknown option '--colour'.");
-    const negative = await run(process.execPath, [BIN, "fill", "The <mask>.", "--top-k", "-1", "--model", TINY_DIR]).catch((error: { code: number; stderr: string }) => error);
-    expect("code" in negative && negative.code).toBe(2);
-    expect((negative as { stderr: string }).stderr).toContain(`maskfill fill: --top-k must be an integer from 1 to the model's vocabulary size; got "-1".`);
+    const unknown = await runMaskfill(["fill", "The <mask>.", "--colour"], {});
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("maskfill fill: Unknown option '--colour'. Run `maskfill fill --help` for the options.\n");
+    const negative = await runMaskfill(["fill", "The <mask>.", "--top-k", "-1", "--model", TINY_DIR], {});
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toContain(`maskfill fill: --top-k must be an integer from 1 to the model's vocabulary size; got "-1".\n`);
   });
 
   it("matches single-text results in corpus mode", async () => {
