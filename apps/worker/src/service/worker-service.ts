@@ -186,8 +186,8 @@ export class WorkerService {
 
   /** Stores a fleet-wide model choice after this worker loaded it, so that workers started later load it too. */
   private async storeModelChoice(request: ModelRequest): Promise<void> {
-    // NOTE: the last successful load wins. When two fleet-wide requests follow each other and a
-    // slow worker finishes the older one last, the older directory stays stored.
+    // NOTE: the last successful load wins. A slow worker that stores an older request after a
+    // newer one and then fails to load the newer one leaves the older directory stored.
     try {
       await this.redis.set(redisKeys.desiredModel(this.config.queuePrefix), JSON.stringify(request));
     } catch (error) {
