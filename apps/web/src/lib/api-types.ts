@@ -114,6 +114,8 @@ export interface PreviewView {
   hasHeader: boolean | null;
   /** CSV: 0-based index of the column the parser reads, or null when the chosen one is missing. */
   selectedColumn: number | null;
+  /** Problem that makes the whole file unusable with these settings (binary data, an unknown column), or null. */
+  fileError: { code: string; message: string } | null;
 }
 
 export interface ApiErrorBody {

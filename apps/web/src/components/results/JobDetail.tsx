@@ -6,6 +6,7 @@ import { useEventSourceJson } from "../../hooks/useEventSourceJson.ts";
 import type { JobView } from "../../lib/api-types.ts";
 import { formatBytes, formatCount, formatDuration, formatTime } from "../../lib/format.ts";
 import { JobActions } from "../jobs/JobActions.tsx";
+import { jobKindLabel } from "../jobs/kind-label.ts";
 import { ProgressBar } from "../ProgressBar.tsx";
 import { StateMessage } from "../StateMessage.tsx";
 import { StatusBadge } from "../StatusBadge.tsx";
@@ -15,7 +16,7 @@ import { ScoreJobView } from "../scoring/ScoreJobView.tsx";
 /** Shows one job's live summary and its results; the results reload when the job's counts change. */
 export function JobDetail({ jobId }: { jobId: string }) {
   const { locale, t } = useI18n();
-  const { data } = useEventSourceJson<{ job: JobView | null; error?: string }>(`/api/jobs/${jobId}/events`);
+  const { data, closed } = useEventSourceJson<{ job: JobView | null; error?: string }>(`/api/jobs/${jobId}/events`);
   const job = data?.job ?? null;
   const [refreshKey, setRefreshKey] = useState(0);
   const lastCounts = useRef("");
@@ -31,7 +32,9 @@ export function JobDetail({ jobId }: { jobId: string }) {
   return (
     <>
       <h1>{t("results.title", { id: jobId.slice(0, 8) })}</h1>
-      {data === null && <StateMessage kind="loading">{t("common.loading")}</StateMessage>}
+      {data === null && !closed && <StateMessage kind="loading">{t("common.loading")}</StateMessage>}
+      {/* The stream closes for good when the server answers 404 (unknown id) or 400 (malformed id). */}
+      {data === null && closed && <StateMessage kind="error">{t("errors.jobNotFound", { id: jobId })}</StateMessage>}
       {data !== null && job === null && <StateMessage kind="error">{data.error ?? t("errors.jobNotFound", { id: jobId })}</StateMessage>}
       {job !== null && (
         <section className="panel" data-testid="job-summary" data-status={job.status}>
@@ -42,7 +45,7 @@ export function JobDetail({ jobId }: { jobId: string }) {
           </div>
           <dl className="dl" style={{ marginTop: 12 }}>
             <dt>{t("jobs.kind")}</dt>
-            <dd>{job.kind}</dd>
+            <dd>{t(jobKindLabel(job.kind))}</dd>
             <dt>{t("jobs.source")}</dt>
             <dd>{job.fileName === null ? t("jobs.sourceSentence") : `${job.fileName}${job.fileSize === null ? "" : ` (${formatBytes(job.fileSize, locale)})`}`}</dd>
             {job.sentence !== null && (

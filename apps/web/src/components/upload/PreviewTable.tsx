@@ -9,7 +9,11 @@ export function PreviewTable({ preview }: { preview: PreviewView }) {
   const { t } = useI18n();
   return (
     <div data-testid="preview">
-      {preview.rows.length === 0 ? (
+      {preview.fileError !== null ? (
+        <div data-testid="file-error">
+          <StateMessage kind="error">{t("upload.fileError", { message: preview.fileError.message })}</StateMessage>
+        </div>
+      ) : preview.rows.length === 0 ? (
         <StateMessage kind="empty">{t("upload.previewEmpty")}</StateMessage>
       ) : (
         <div className="table-wrap">

@@ -235,7 +235,7 @@ export function UploadForm({ maxBytes }: { maxBytes: number }) {
               )}
             </div>
             <div className="row" style={{ marginTop: 12 }}>
-              <button className="primary" type="submit" disabled={submitting || previewError !== null || job !== null} data-testid="start-job">
+              <button className="primary" type="submit" disabled={submitting || previewError !== null || (preview?.fileError ?? null) !== null || job !== null} data-testid="start-job">
                 {submitting ? t("upload.submitting") : t("upload.submit")}
               </button>
               {job && (

@@ -27,7 +27,6 @@ export const GET = route(async (request, context: { params: Promise<{ id: string
   try {
     const preview = await previewCorpus(input, toCorpusOptions({ ...query, format }, meta.fileName), { maxRows: query.rows });
     const errors = preview.errors.map((error) => ({ lineNumber: error.lineNumber, message: error.message }));
-    if (preview.fileError !== null) errors.unshift({ lineNumber: 0, message: preview.fileError.message });
     const body: PreviewView = {
       format: preview.format,
       rows: preview.rows.map((row) => ({ lineNumber: row.lineNumber, text: row.text })),
@@ -36,6 +35,7 @@ export const GET = route(async (request, context: { params: Promise<{ id: string
       columns: preview.csv?.header ?? (preview.csv === null ? (preview.fields ?? []) : Array.from({ length: preview.csv.columnCount }, (_, index) => String(index))),
       hasHeader: preview.csv === null ? null : preview.csv.header !== null,
       selectedColumn: preview.csv?.column ?? null,
+      fileError: preview.fileError,
     };
     return json(body);
   } finally {
