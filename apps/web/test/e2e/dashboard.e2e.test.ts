@@ -89,7 +89,7 @@ describe("dashboard", () => {
     await page.goto(`${stack.baseUrl}/`);
     await page.getByTestId("sentence").fill("There is no mask here.");
     await page.getByTestId("predict").click();
-    expect(await page.getByTestId("field-error").textContent()).toBe("The sentence has no <mask>. Insert one with the button or type [MASK].");
+    expect(await page.getByTestId("field-error").textContent()).toBe("The sentence has no <mask>. Type <mask> or [MASK] where the missing word goes.");
   });
 
   it("upload handles a BOM, CRLF and bad rows", async () => {
@@ -114,6 +114,30 @@ describe("dashboard", () => {
     await page.goto(`${stack.baseUrl}${jobPath}`);
     await page.locator('[data-testid="job-summary"][data-status="completed"]').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId("job-counts").textContent()).toBe("4 done, 1 failed of 5");
+  });
+
+  it("upload shows a whole-file error", async () => {
+    await page.goto(`${stack.baseUrl}/upload`);
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]), Buffer.alloc(200, 7)]);
+    await page.getByTestId("file-input").setInputFiles({ name: "evil.csv", mimeType: "text/csv", buffer: zip });
+    await page.getByTestId("file-error").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("file-error").textContent()).toBe(
+      'This file cannot be used with these settings: "evil.csv" is not a UTF-8 text file: it starts like a ZIP archive (a .zip, .xlsx or .docx file). Upload a UTF-8 text file: one sentence per line (.txt), JSON Lines (.jsonl) or CSV (.csv).',
+    );
+    expect(await page.getByTestId("preview-errors").count()).toBe(0);
+    expect(await page.getByTestId("start-job").isDisabled()).toBe(true);
+  });
+
+  it("job page reports an unknown id", async () => {
+    const id = "00000000-0000-4000-8000-000000000000";
+    await page.goto(`${stack.baseUrl}/jobs/${id}`);
+    const message = page.getByTestId("state-error");
+    await message.waitFor({ timeout: 15_000 });
+    expect(await message.textContent()).toBe(`Job ${id} was not found. It may have been deleted; open the job list.`);
+    expect(await page.getByTestId("state-loading").count()).toBe(0);
+
+    await page.goto(`${stack.baseUrl}/jobs/not-a-job`);
+    expect(await page.locator("h1").textContent()).toBe("Page not found");
   });
 
   it("upload over 10 MB arrives whole", async () => {
@@ -179,8 +203,20 @@ describe("dashboard", () => {
     expect(await page.locator("h1").textContent()).toBe("试验台");
     await page.getByTestId("sentence").fill("没有掩码");
     await page.getByTestId("predict").click();
-    expect(await page.getByTestId("field-error").textContent()).toBe("句子中没有 <mask>。请用按钮插入，或输入 [MASK]。");
+    expect(await page.getByTestId("field-error").textContent()).toBe("句子中没有 <mask>。请在缺词的位置输入 <mask> 或 [MASK]。");
     await screenshot("playground-zh-CN");
+    // The header label stays on one line next to the switch.
+    const label = page.locator(".language-switch span");
+    const labelBox = await label.boundingBox();
+    const switchBox = await page.getByTestId("language-switch").boundingBox();
+    expect(labelBox?.height ?? 0).toBeLessThanOrEqual(switchBox?.height ?? 0);
+    await page.goto(`${stack.baseUrl}/jobs`);
+    await page.getByTestId("job-row").first().waitFor({ timeout: 15_000 });
+    const kinds = await page.locator('[data-testid="job-row"] td:first-child').allTextContents();
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(kinds.filter((kind) => kind !== "掩码填充" && kind !== "打分")).toEqual([]);
+    await page.goto(`${stack.baseUrl}/upload`);
+    expect(await page.locator(".intro").textContent()).toContain("掩码填充或打分");
     await page.getByTestId("language-switch").selectOption("en");
     await page.locator("html[lang='en']").waitFor({ timeout: 10_000 });
   });
@@ -251,6 +287,13 @@ describe("dashboard", () => {
       const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
       expect(widths.scroll, path).toBeLessThanOrEqual(widths.client);
     }
+    // The jobs table keeps its status column on screen instead of scrolling it away.
+    await page.goto(`${stack.baseUrl}/jobs`);
+    const badge = page.locator('[data-testid="job-row"]').first().locator("td").nth(2);
+    await badge.waitFor();
+    const box = await badge.boundingBox();
+    await screenshot("jobs-phone");
+    expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 });

@@ -12,6 +12,7 @@ import { ProgressBar } from "../ProgressBar.tsx";
 import { StateMessage } from "../StateMessage.tsx";
 import { StatusBadge, statusLabelKey } from "../StatusBadge.tsx";
 import { JobActions } from "./JobActions.tsx";
+import { jobKindLabel } from "./kind-label.ts";
 
 const PAGE = 25;
 const MAX_ROWS = 500;
@@ -64,7 +65,7 @@ export function JobsTable() {
           <table data-testid="jobs-table">
             <thead>
               <tr>
-                <th>{t("jobs.kind")}</th>
+                <th className="hide-narrow">{t("jobs.kind")}</th>
                 <th>{t("jobs.source")}</th>
                 <th>{t("jobs.status")}</th>
                 <th>{t("jobs.progress")}</th>
@@ -78,7 +79,7 @@ export function JobsTable() {
             <tbody>
               {data.jobs.map((job) => (
                 <tr key={job.id} data-testid="job-row" data-job-id={job.id} data-status={job.status}>
-                  <td className="nowrap">{job.kind}</td>
+                  <td className="nowrap hide-narrow">{t(jobKindLabel(job.kind))}</td>
                   <td>
                     <div>{t(SOURCE_LABELS[job.source])}</div>
                     {job.fileName && <div className="hint">{job.fileName}</div>}

@@ -131,7 +131,7 @@ export function ResultsBrowser({ jobId, refreshKey }: { jobId: string; refreshKe
                   >
                     <td className="num">{row.lineNumber}</td>
                     <td>{row.text}</td>
-                    <td className="mono">{row.topToken === null ? none : displayToken(row.topToken)}</td>
+                    <td className="token">{row.topToken === null ? none : displayToken(row.topToken)}</td>
                     <td className="num">{row.topProbability === null ? none : formatPercent(row.topProbability, locale)}</td>
                     <td><StatusBadge status={row.status} t={t} /></td>
                   </tr>
