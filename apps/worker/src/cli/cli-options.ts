@@ -36,9 +36,11 @@ export function parseCliArgs<T extends NonNullable<ParseArgsConfig["options"]>>(
 
 /** Shortens a parseArgs message to its first sentence; Node's text goes on about positional arguments. */
 function describeParseError(code: string, message: string): string {
-  const option = /'([^']+)'/.exec(message)?.[1];
+  const option = /'(-[^' ]+)/.exec(message)?.[1];
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option !== undefined) return `Unknown option '${option}'.`;
-  return message.split("\n")[0] ?? message;
+  if (message.includes("argument missing") && option !== undefined) return `${option} is missing its value.`;
+  const firstLine = (message.split("\n")[0] ?? message).trim();
+  return firstLine.endsWith(".") ? firstLine : `${firstLine}.`;
 }
 
 /**

@@ -180,6 +180,9 @@ describe("maskfill fill", () => {
     const unknown = await runMaskfill(["fill", "The <mask>.", "--colour"], {});
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("maskfill fill: Unknown option '--colour'. Run `maskfill fill --help` for the options.\n");
+    const missing = await runMaskfill(["fill", "The <mask>.", "--top-k"], {});
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("maskfill fill: --top-k is missing its value. Run `maskfill fill --help` for the options.\n");
     const negative = await runMaskfill(["fill", "The <mask>.", "--top-k", "-1", "--model", TINY_DIR], {});
     expect(negative.code).toBe(2);
     expect(negative.stderr).toContain(`maskfill fill: --top-k must be an integer from 1 to the model's vocabulary size; got "-1".\n`);
