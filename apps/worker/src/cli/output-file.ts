@@ -2,6 +2,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { realpath } from "node:fs/promises";
 import { once } from "node:events";
 import { dirname, resolve } from "node:path";
+import type { Writable } from "node:stream";
 import { UsageError } from "./cli-options.ts";
 
 /** An output file opened for a command, with the first write error kept for closeOutputFile. */
@@ -58,4 +59,15 @@ async function canonicalPath(path: string): Promise<string> {
   } catch {
     return resolve(path);
   }
+}
+
+/**
+ * Runs `write` on the `--output` file when `outputPath` is given, else on `stdout`, and closes the
+ * file after `write` resolves. Throws like openOutputFile and closeOutputFile.
+ */
+export async function withCorpusOutput<T>(outputPath: string | undefined, inputPath: string, stdout: Writable, write: (output: Writable) => Promise<T>): Promise<T> {
+  const file = outputPath === undefined ? null : await openOutputFile(outputPath, inputPath);
+  const result = await write(file?.stream ?? stdout);
+  if (file !== null) await closeOutputFile(file);
+  return result;
 }

@@ -1,20 +1,13 @@
 import type { Writable } from "node:stream";
-import {
-  defaultModelDir,
-  DEMO_MODEL_NOTICE,
-  Engine,
-  isBundledModelDir,
-  type ExecutionProviderName,
-  type FillMaskRequest,
-  type ModelVariant,
-} from "@maskfill/core";
-import { choiceOption, integerOption, parseCliArgs, UsageError } from "../cli-options.ts";
+import { DEMO_MODEL_NOTICE, Engine, isBundledModelDir, type FillMaskRequest } from "@maskfill/core";
+import { integerOption, parseCliArgs, UsageError } from "../cli-options.ts";
 import { corpusArgs } from "../corpus-args.ts";
+import { loadEngineFromArgs } from "../engine-args.ts";
 import { fillCorpus } from "../fill-corpus.ts";
 import { formatTable, toFillLine } from "../fill-format.ts";
-import { closeOutputFile, openOutputFile } from "../output-file.ts";
-import { escapeControlCharacters } from "../terminal-text.ts";
+import { withCorpusOutput } from "../output-file.ts";
 import type { ProgressStream } from "../progress-bar.ts";
+import { writeOutcomeTables } from "../text-tables.ts";
 import type { CliCommand } from "./index.ts";
 
 const HELP = `Usage: maskfill fill "TEXT with <mask>" [TEXT ...] [options]
@@ -99,19 +92,7 @@ export async function runFill(args: string[], io: FillIo): Promise<number> {
   if (topK !== undefined) request.topK = topK;
   if (values.target !== undefined) request.targets = values.target;
 
-  const modelDir = values.model ?? defaultModelDir(io.env);
-  const variant = choiceOption<ModelVariant>("variant", values.variant, ["fp32", "quantized", "fp16"]);
-  const executionProvider = choiceOption<ExecutionProviderName>("execution-provider", values["execution-provider"], ["cpu", "cuda"]);
-  const threads = integerOption("threads", values.threads, 0);
-  const tokenBudget = integerOption("token-budget", values["token-budget"], 1);
-
-  const engine = await Engine.load({
-    modelDir,
-    ...(variant === undefined ? {} : { variant }),
-    ...(executionProvider === undefined ? {} : { executionProvider }),
-    ...(threads === undefined ? {} : { intraOpThreads: threads }),
-    ...(tokenBudget === undefined ? {} : { tokenBudget }),
-  });
+  const engine = await loadEngineFromArgs(values, { name: "variant", value: values.variant }, io.env);
   try {
     const demo = isBundledModelDir(engine.info.modelDir);
     if (values.input !== undefined) {
@@ -120,27 +101,16 @@ export async function runFill(args: string[], io: FillIo): Promise<number> {
     }
 
     const outcomes = await engine.fillMask(positionals.map((text) => ({ ...request, text })));
-    let failed = 0;
     if (values.json) {
+      let failed = 0;
       for (const [i, outcome] of outcomes.entries()) {
         if (!outcome.ok) failed += 1;
         io.stdout.write(`${JSON.stringify(toFillLine(i + 1, positionals[i]!, outcome))}\n`);
       }
       if (demo) io.stderr.write(`Note: ${DEMO_MODEL_NOTICE}\n`);
-    } else {
-      io.stdout.write(`Model: ${engine.info.name} (${engine.info.variant}) from ${engine.info.modelDir}\n`);
-      for (const outcome of outcomes) {
-        io.stdout.write("\n");
-        if (outcome.ok) {
-          io.stdout.write(formatTable(outcome.value));
-        } else {
-          failed += 1;
-          io.stderr.write(`Error (${outcome.error.code}): ${escapeControlCharacters(outcome.error.message)}\n`);
-        }
-      }
-      if (demo) io.stdout.write(`\nNote: ${DEMO_MODEL_NOTICE}\n`);
+      return failed === 0 ? 0 : 1;
     }
-    return failed === 0 ? 0 : 1;
+    return writeOutcomeTables(engine, outcomes, formatTable, io);
   } finally {
     await engine.dispose();
   }
@@ -156,9 +126,9 @@ async function runCorpus(
   const corpus = corpusArgs(values, inputPath);
   const chunkSize = integerOption("chunk-size", values["chunk-size"], 1) ?? 256;
 
-  const file = values.output === undefined ? null : await openOutputFile(values.output, inputPath);
-  const summary = await fillCorpus(engine, { inputPath, ...corpus, chunkSize, request, progress: values["no-progress"] ? null : io.stderr }, file?.stream ?? io.stdout);
-  if (file !== null) await closeOutputFile(file);
+  const summary = await withCorpusOutput(values.output, inputPath, io.stdout, (output) =>
+    fillCorpus(engine, { inputPath, ...corpus, chunkSize, request, progress: values["no-progress"] ? null : io.stderr }, output),
+  );
   io.stderr.write(`Filled ${summary.filled} lines; ${summary.failed} errors, ${summary.blank} blank lines${values.output === undefined ? "" : `; results in ${values.output}`}.\n`);
   return summary.failed === 0 ? 0 : 1;
 }

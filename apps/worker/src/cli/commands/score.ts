@@ -1,23 +1,15 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Writable } from "node:stream";
-import {
-  defaultModelDir,
-  DEMO_MODEL_NOTICE,
-  Engine,
-  isBundledModelDir,
-  SCORE_VARIANTS,
-  type ExecutionProviderName,
-  type ModelVariant,
-  type ScoreVariant,
-} from "@maskfill/core";
+import { DEMO_MODEL_NOTICE, Engine, isBundledModelDir, SCORE_VARIANTS, type ScoreVariant } from "@maskfill/core";
 import { choiceOption, integerOption, parseCliArgs, UsageError } from "../cli-options.ts";
 import { corpusArgs } from "../corpus-args.ts";
-import { closeOutputFile, openOutputFile } from "../output-file.ts";
+import { loadEngineFromArgs } from "../engine-args.ts";
+import { withCorpusOutput } from "../output-file.ts";
 import type { ProgressStream } from "../progress-bar.ts";
 import { MAX_REPORTED_FAILURES, scoreCorpus } from "../score-corpus.ts";
 import { formatCorpusSummary, formatScoreTable, toScoreLine } from "../score-format.ts";
-import { escapeControlCharacters } from "../terminal-text.ts";
+import { writeOutcomeTables } from "../text-tables.ts";
 import type { CliCommand } from "./index.ts";
 
 const HELP = `Usage: maskfill score "A sentence." [TEXT ...] [options]
@@ -109,7 +101,7 @@ export async function runScore(args: string[], io: ScoreIo): Promise<number> {
     await checkCorpusPaths(values.input, values.output);
   }
 
-  const engine = await loadEngine(values, io.env);
+  const engine = await loadEngineFromArgs(values, { name: "model-variant", value: values["model-variant"] }, io.env);
   try {
     const demo = isBundledModelDir(engine.info.modelDir);
     if (values.input !== undefined) {
@@ -120,20 +112,6 @@ export async function runScore(args: string[], io: ScoreIo): Promise<number> {
   } finally {
     await engine.dispose();
   }
-}
-
-async function loadEngine(values: ScoreValues, env: NodeJS.ProcessEnv): Promise<Engine> {
-  const modelVariant = choiceOption<ModelVariant>("model-variant", values["model-variant"], ["fp32", "quantized", "fp16"]);
-  const executionProvider = choiceOption<ExecutionProviderName>("execution-provider", values["execution-provider"], ["cpu", "cuda"]);
-  const threads = integerOption("threads", values.threads, 0);
-  const tokenBudget = integerOption("token-budget", values["token-budget"], 1);
-  return Engine.load({
-    modelDir: values.model ?? defaultModelDir(env),
-    ...(modelVariant === undefined ? {} : { variant: modelVariant }),
-    ...(executionProvider === undefined ? {} : { executionProvider }),
-    ...(threads === undefined ? {} : { intraOpThreads: threads }),
-    ...(tokenBudget === undefined ? {} : { tokenBudget }),
-  });
 }
 
 /** Checks the corpus paths before anything is written: the input must be a file, and the output must not be the input. */
@@ -152,30 +130,17 @@ async function checkCorpusPaths(input: string, output: string | undefined): Prom
 
 async function runTexts(engine: Engine, texts: string[], variant: ScoreVariant, json: boolean, io: ScoreIo): Promise<number> {
   const outcomes = await engine.score(texts.map((text) => ({ text, variant })));
-  const demo = isBundledModelDir(engine.info.modelDir);
-  let failed = 0;
   if (json) {
+    let failed = 0;
     outcomes.forEach((outcome, index) => {
       if (!outcome.ok) failed += 1;
       const record = outcome.ok ? { line: index + 1, model: engine.info.name, ...outcome.value } : toScoreLine(index + 1, texts[index]!, engine.info.name, outcome, true);
       io.stdout.write(`${JSON.stringify(record)}\n`);
     });
-    if (demo) io.stderr.write(`Note: ${DEMO_MODEL_NOTICE}\n`);
+    if (isBundledModelDir(engine.info.modelDir)) io.stderr.write(`Note: ${DEMO_MODEL_NOTICE}\n`);
     return failed === 0 ? 0 : 1;
   }
-
-  io.stdout.write(`Model: ${engine.info.name} (${engine.info.variant}) from ${engine.info.modelDir}\n`);
-  for (const outcome of outcomes) {
-    io.stdout.write("\n");
-    if (outcome.ok) {
-      io.stdout.write(formatScoreTable(outcome.value));
-    } else {
-      failed += 1;
-      io.stderr.write(`Error (${outcome.error.code}): ${escapeControlCharacters(outcome.error.message)}\n`);
-    }
-  }
-  if (demo) io.stdout.write(`\nNote: ${DEMO_MODEL_NOTICE}\n`);
-  return failed === 0 ? 0 : 1;
+  return writeOutcomeTables(engine, outcomes, formatScoreTable, io);
 }
 
 async function runCorpus(engine: Engine, values: ScoreValues, variant: ScoreVariant, io: ScoreIo): Promise<number> {
@@ -183,13 +148,9 @@ async function runCorpus(engine: Engine, values: ScoreValues, variant: ScoreVari
   const corpus = corpusArgs(values, inputPath);
   const chunkSize = integerOption("chunk-size", values["chunk-size"], 1) ?? 64;
 
-  const file = values.output === undefined ? null : await openOutputFile(values.output, inputPath);
-  const report = await scoreCorpus(
-    engine,
-    { inputPath, ...corpus, variant, chunkSize, withTokens: !values["no-tokens"], progress: values["no-progress"] ? null : io.stderr },
-    file?.stream ?? io.stdout,
+  const report = await withCorpusOutput(values.output, inputPath, io.stdout, (output) =>
+    scoreCorpus(engine, { inputPath, ...corpus, variant, chunkSize, withTokens: !values["no-tokens"], progress: values["no-progress"] ? null : io.stderr }, output),
   );
-  if (file !== null) await closeOutputFile(file);
 
   const failedLines = report.failed === 0 ? "" : ` (line${report.failed === 1 ? "" : "s"} ${report.failedLines.join(", ")}${report.failed > MAX_REPORTED_FAILURES ? ", ..." : ""})`;
   io.stderr.write(
