@@ -1,55 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FaultStack, syntheticSentences } from "./support/fault-stack.ts";
+import { describe, expect, it } from "vitest";
+import { expectCorpusSurvivesFault, useFaultStack } from "./support/mid-corpus.ts";
 import { waitFor } from "./support/processes.ts";
 
-const TOTAL = 4000;
-const TOP_K = 3;
-
-let stack: FaultStack;
-
-beforeAll(async () => {
-  stack = await FaultStack.start();
-  await stack.startWorker("first");
-  await stack.startWorker("second");
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useFaultStack(["first", "second"]);
 
 describe("Redis restarted mid-corpus", () => {
   it("completes the job with nothing lost or duplicated", async () => {
-    const jobId = await stack.submitCorpus(syntheticSentences(TOTAL), TOP_K);
-    const doneAtRestart = await stack.waitForProgress(jobId, 100);
-    await stack.redis.restart(2_000);
-    expect(doneAtRestart).toBeLessThan(TOTAL);
-
-    const counts = await stack.waitForJobEnd(jobId, TOP_K);
-    expect(counts).toEqual({
-      status: "completed",
-      itemsTotal: TOTAL,
-      itemsDone: TOTAL,
-      itemsFailed: 0,
-      items: TOTAL,
-      completedItems: TOTAL,
-      results: TOTAL * TOP_K,
-      itemsWithWrongResultCount: 0,
-    });
+    await expectCorpusSurvivesFault(stack(), () => stack().redis.restart(2_000));
   });
 
   it("serves predictions again through the reconnected web app", async () => {
     const answer = await waitFor(async () => {
-      const response = await stack.api<{ result: { masks: unknown[] } }>("/api/predict", { method: "POST", body: JSON.stringify({ text: "The <mask> sat on the mat.", topK: 2 }) });
+      const response = await stack().api<{ result: { masks: unknown[] } }>("/api/predict", { method: "POST", body: JSON.stringify({ text: "The <mask> sat on the mat.", topK: 2 }) });
       return response.status === 200 ? response : undefined;
-    }, `a prediction after the Redis restart\n${stack.logs()}`, 30_000, 500);
+    }, `a prediction after the Redis restart\n${stack().logs()}`, 30_000, 500);
     expect(answer.body.result.masks).toHaveLength(1);
   });
 
   it("returns 503 while Redis is down", async () => {
-    await stack.redis.pause();
+    await stack().redis.pause();
     try {
       const started = Date.now();
-      const answer = await stack.api<{ error: { code: string; message: string; retryable: boolean } }>("/api/predict", { method: "POST", body: JSON.stringify({ text: "A <mask> day." }) });
+      const answer = await stack().api<{ error: { code: string; message: string; retryable: boolean } }>("/api/predict", { method: "POST", body: JSON.stringify({ text: "A <mask> day." }) });
       expect(answer.status).toBe(503);
       expect(answer.body.error.code).toBe("queue_unavailable");
       expect(answer.body.error.retryable).toBe(true);
@@ -57,7 +29,7 @@ describe("Redis restarted mid-corpus", () => {
       // The response must come promptly instead of waiting for Redis to return.
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
-      await stack.redis.resume();
+      await stack().redis.resume();
     }
   });
 });
