@@ -1,6 +1,6 @@
 import * as ort from "onnxruntime-node";
-import { planBatches, type BatchPlan } from "../engine/batch-runner.ts";
-import { EngineOptionError, InferenceError } from "../engine/errors.ts";
+import { InferenceError } from "../engine/errors.ts";
+import { PlannedBatchRunner } from "../engine/planned-batch-runner.ts";
 import { PreparedIo } from "./prepared-io.ts";
 
 /** One encoded sequence for a prepared graph and what to read at each of its positions. */
@@ -34,9 +34,7 @@ export type PreparedVisitor = (requestIndex: number, positionIndex: number, row:
  * only at the requested positions and returns top-k and target log-probabilities instead of
  * full logits. Batches of concurrent calls run one at a time.
  */
-export class PreparedRunner {
-  private tail: Promise<unknown> = Promise.resolve();
-
+export class PreparedRunner extends PlannedBatchRunner<PreparedRequest, PreparedVisitor> {
   /**
    * @param session an onnxruntime session of a prepared graph
    * @param vocabSize number of ids the model predicts; topK and target ids must stay below it
@@ -44,51 +42,17 @@ export class PreparedRunner {
    */
   constructor(
     private readonly session: ort.InferenceSession,
-    readonly tokenBudget: number,
+    tokenBudget: number,
     readonly padTokenId: number,
     readonly vocabSize: number,
-    readonly maxRowsPerBatch: number = Number.POSITIVE_INFINITY,
+    maxRowsPerBatch: number = Number.POSITIVE_INFINITY,
   ) {
-    if (!Number.isInteger(tokenBudget) || tokenBudget < 1) {
-      throw new EngineOptionError(`tokenBudget must be a positive integer; got ${tokenBudget}.`);
-    }
+    super(tokenBudget, maxRowsPerBatch);
   }
 
-  /** Plans the batches for `requests` under this runner's token budget. */
-  plan(requests: readonly PreparedRequest[]): BatchPlan {
-    return planBatches(
-      requests.map((request) => request.inputIds.length),
-      this.tokenBudget,
-      this.maxRowsPerBatch,
-    );
-  }
-
-  /**
-   * Runs all requests and calls `visit` once per requested position. Throws RangeError for a
-   * position, topK or target id out of range before running anything, and rejects with
-   * InferenceError if onnxruntime fails.
-   */
-  async run(requests: readonly PreparedRequest[], visit: PreparedVisitor): Promise<void> {
-    requests.forEach((request, index) => this.checkRequest(request, index));
-    const { batches, paddedLengths } = this.plan(requests);
-    for (let b = 0; b < batches.length; b += 1) {
-      const turn = this.tail.then(() => this.runBatch(requests, batches[b]!, paddedLengths[b]!, visit));
-      this.tail = turn.catch(() => undefined);
-      await turn;
-    }
-  }
-
-  /** Resolves once no batch is running or queued. */
-  async idle(): Promise<void> {
-    await this.tail;
-  }
-
-  private checkRequest(request: PreparedRequest, index: number): void {
-    for (const position of request.positions) {
-      if (!Number.isInteger(position) || position < 0 || position >= request.inputIds.length) {
-        throw new RangeError(`Request ${index}: position ${position} is outside its ${request.inputIds.length} tokens.`);
-      }
-    }
+  /** Throws RangeError for a position, topK or target id out of range. */
+  protected override checkRequest(request: PreparedRequest, index: number): void {
+    super.checkRequest(request, index);
     if (!Number.isInteger(request.topK) || request.topK < 0 || request.topK > this.vocabSize) {
       throw new RangeError(`Request ${index}: topK must be an integer from 0 to the vocabulary size ${this.vocabSize}; got ${request.topK}.`);
     }
@@ -105,19 +69,14 @@ export class PreparedRunner {
     }
   }
 
-  private async runBatch(requests: readonly PreparedRequest[], batch: number[], paddedLength: number, visit: PreparedVisitor): Promise<void> {
+  protected async runBatch(requests: readonly PreparedRequest[], batch: number[], paddedLength: number, visit: PreparedVisitor): Promise<void> {
     const rows = batch.length;
-    const inputIds = new BigInt64Array(rows * paddedLength).fill(BigInt(this.padTokenId));
-    const attentionMask = new BigInt64Array(rows * paddedLength);
+    const { inputIds, attentionMask } = this.padBatch(requests, batch, paddedLength, this.padTokenId);
     const flatPositions: bigint[] = [];
     let topK = 1;
     let targetWidth = 1;
     batch.forEach((requestIndex, row) => {
       const request = requests[requestIndex]!;
-      request.inputIds.forEach((id, t) => {
-        inputIds[row * paddedLength + t] = BigInt(id);
-        attentionMask[row * paddedLength + t] = 1n;
-      });
       request.positions.forEach((position) => flatPositions.push(BigInt(row * paddedLength + position)));
       topK = Math.max(topK, request.topK);
       for (const targets of request.targetIds ?? []) {
