@@ -1,12 +1,12 @@
 // Throughput benchmark of pseudo-log-likelihood scoring: the engine against a baseline that
 // scores the way mlm-scoring and minicons do. Run: npm run bench:score -- --model DIR [--limit N]
 // `npm run bench` runs it too, after the fill-mask benchmark.
-import { readFile } from "node:fs/promises";
-import { availableParallelism, cpus, loadavg } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import { DEFAULT_TOKEN_BUDGET, defaultModelDir, Engine, logSumExp, type ScoreResult } from "../packages/core/src/engine/index.ts";
 import { scoreTexts } from "../packages/core/src/scoring/index.ts";
+import { describeMachine, evenlySpaced, integerOption, readNonBlankLines } from "./bench-options.ts";
 
 const USAGE = `Usage: npm run bench:score -- [options]
 
@@ -53,22 +53,6 @@ export interface ScoreBenchReport {
   /** baseline ms / engine ms. */
   ratio: number | null;
   maxDifference: number | null;
-}
-
-/** Parses an integer option of at least `min`, naming the option in the error. */
-function integerOption(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min) {
-    throw new Error(`--${name} must be an integer of at least ${min}; got "${value}".`);
-  }
-  return parsed;
-}
-
-/** Picks `limit` evenly spaced items, keeping their order. */
-function evenlySpaced<T>(items: T[], limit: number): T[] {
-  if (limit >= items.length) return items;
-  return Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)]!);
 }
 
 /** Runs `pass` `repeat` times and keeps the fastest run with its output. */
@@ -218,7 +202,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const lines = (await readFile(values.input, "utf8")).split("\n").filter((line) => line.trim() !== "");
+  const lines = await readNonBlankLines(values.input);
   const texts = evenlySpaced(lines, integerOption("limit", values.limit, lines.length, 1));
   const threads = integerOption("threads", values.threads, availableParallelism(), 1);
   const loadBefore = loadavg()[0]!;
@@ -232,7 +216,7 @@ async function main(): Promise<void> {
   });
   const loadAfter = loadavg()[0]!;
 
-  const machine = `${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`;
+  const machine = describeMachine();
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), machine, loadAverage: { before: loadBefore, after: loadAfter }, input: values.input, of: lines.length, threads, ...report }, null, 2)}\n`);
     return;

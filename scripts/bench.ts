@@ -1,10 +1,10 @@
 // Throughput benchmark of the fill-mask engine against the transformers.js fill-mask pipeline
 // on the same inputs. Run: npm run bench -- --model DIR [--limit N] [--help]
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
-import { availableParallelism, cpus, loadavg } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { DEFAULT_TOKEN_BUDGET, defaultModelDir, Engine, type FillMaskRequest } from "../packages/core/src/engine/index.ts";
+import { describeMachine, evenlySpaced, integerOption, readNonBlankLines } from "./bench-options.ts";
 import type { BenchRun, PeerJob } from "./bench-peer.ts";
 import { formatScoreBench, runScoreBench } from "./bench-score.ts";
 
@@ -26,22 +26,6 @@ Options:
   --no-score           skip the scoring benchmark (see bench-score.ts)
   --json               print the results as JSON
   -h, --help           show this help`;
-
-/** Parses a positive or non-negative integer option, naming the option in the error. */
-function integerOption(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min) {
-    throw new Error(`--${name} must be an integer of at least ${min}; got "${value}".`);
-  }
-  return parsed;
-}
-
-/** Picks `limit` evenly spaced items, keeping their order. */
-function evenlySpaced<T>(items: T[], limit: number): T[] {
-  if (limit >= items.length) return items;
-  return Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)]!);
-}
 
 function rates(run: BenchRun): { sentencesPerSecond: number; tokensPerSecond: number } {
   return { sentencesPerSecond: (run.sentences * 1000) / run.ms, tokensPerSecond: (run.tokens * 1000) / run.ms };
@@ -85,7 +69,7 @@ async function main(): Promise<void> {
   }
 
   const modelDir = values.model ?? defaultModelDir();
-  const lines = (await readFile(values.input, "utf8")).split("\n").filter((line) => line.trim() !== "");
+  const lines = await readNonBlankLines(values.input);
   const texts = evenlySpaced(lines, integerOption("limit", values.limit, lines.length, 1));
   const tokenBudget = integerOption("token-budget", values["token-budget"], DEFAULT_TOKEN_BUDGET, 1);
   const threads = integerOption("threads", values.threads, availableParallelism(), 1);
@@ -120,7 +104,7 @@ async function main(): Promise<void> {
   const onnxSubfolder = engine.info.onnxPath.endsWith(`/onnx/${engine.info.onnxPath.split("/").pop()}`) ? "onnx" : "";
   const peerJob: PeerJob = { modelDir: engine.info.modelDir, onnxSubfolder, variant: engine.info.variant, texts, batchSize: peerBatch, warmupTexts, repeat, threads };
   const peerRun = values["no-peer"] ? null : await runPeer(peerJob);
-  const plainLines = (await readFile(new URL("data/plain-256.txt", import.meta.url).pathname, "utf8")).split("\n").filter((line) => line.trim() !== "");
+  const plainLines = await readNonBlankLines(new URL("data/plain-256.txt", import.meta.url).pathname);
   const scoring = values["no-score"]
     ? null
     : await runScoreBench({
@@ -135,7 +119,7 @@ async function main(): Promise<void> {
 
   const report = {
     date: new Date().toISOString(),
-    machine: `${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`,
+    machine: describeMachine(),
     loadAverage: { before: loadBefore, after: loadAfter },
     model: { name: engine.info.name, variant: engine.info.variant, parameterCount: engine.info.parameterCount, preparedGraph },
     inputs: { file: values.input, sentences: texts.length, of: lines.length },
