@@ -1,4 +1,5 @@
 import { open, type FileHandle } from "node:fs/promises";
+import { VarintDecoder } from "./protobuf-varint.ts";
 
 // Protobuf field numbers from onnx.proto: ModelProto.graph = 7, GraphProto.node = 1,
 // GraphProto.initializer = 5, NodeProto.op_type = 4, TensorProto.dims = 1.
@@ -118,19 +119,13 @@ class PositionalReader {
 
   /** Decodes the varint at `position`; returns its value (up to 2^53) and the offset after it. */
   async readVarint(position: number): Promise<[number, number]> {
-    let value = 0;
-    let scale = 1;
-    let offset = position;
-    for (let i = 0; i < 10; i += 1) {
-      const byte = await this.readByte(offset);
-      offset += 1;
-      value += (byte & 0x7f) * scale;
-      if ((byte & 0x80) === 0) {
-        return [value, offset];
+    const decoder = new VarintDecoder(position);
+    for (let offset = position; ; offset += 1) {
+      const value = decoder.push(await this.readByte(offset));
+      if (value !== undefined) {
+        return [value, offset + 1];
       }
-      scale *= 128;
     }
-    throw new Error(`Invalid protobuf varint at byte ${position}; the ONNX file is corrupt.`);
   }
 
   /** Decodes bytes [start, end) as UTF-8 text. */

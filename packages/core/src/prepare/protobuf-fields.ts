@@ -1,3 +1,5 @@
+import { VarintDecoder } from "../engine/protobuf-varint.ts";
+
 /** Protobuf wire types used by ONNX files. */
 export const WireType = {
   varint: 0,
@@ -58,22 +60,16 @@ export function scanFields(buffer: Uint8Array, start = 0, end = buffer.length): 
 
 /** Decodes the varint at `position`; returns its value (exact up to 2^53) and the offset after it. */
 export function readVarint(buffer: Uint8Array, position: number, end = buffer.length): [number, number] {
-  let value = 0;
-  let scale = 1;
-  let offset = position;
-  for (let i = 0; i < 10; i += 1) {
+  const decoder = new VarintDecoder(position);
+  for (let offset = position; ; offset += 1) {
     if (offset >= end) {
       throw new Error(`Unexpected end of data at byte ${offset} while reading a varint; the ONNX file is truncated.`);
     }
-    const byte = buffer[offset]!;
-    offset += 1;
-    value += (byte & 0x7f) * scale;
-    if ((byte & 0x80) === 0) {
-      return [value, offset];
+    const value = decoder.push(buffer[offset]!);
+    if (value !== undefined) {
+      return [value, offset + 1];
     }
-    scale *= 128;
   }
-  throw new Error(`Invalid protobuf varint at byte ${position}; the ONNX file is corrupt.`);
 }
 
 /** Encodes a non-negative integer (up to 2^53) as a protobuf varint. */
