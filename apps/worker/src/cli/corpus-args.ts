@@ -1,5 +1,5 @@
 import { detectFormat, type CorpusFormat } from "@maskfill/core";
-import { choiceOption } from "./cli-options.ts";
+import { choiceOption, UsageError } from "./cli-options.ts";
 
 /** Corpus options given on the command line; all optional. */
 export interface CorpusArgValues {
@@ -32,4 +32,17 @@ export function corpusArgs(values: CorpusArgValues, inputPath: string): CorpusAr
     ...(column === undefined ? {} : { column }),
     ...(header === undefined ? {} : { header: header === "auto" ? "auto" : header === "true" }),
   };
+}
+
+/**
+ * Throws UsageError unless exactly one of texts on the command line and `--input FILE` is given.
+ * `missingMessage` is the command's example for the case where neither is given.
+ */
+export function requireTextsOrInput(inputPath: string | undefined, textCount: number, missingMessage: string): void {
+  if (inputPath === undefined && textCount === 0) {
+    throw new UsageError(missingMessage);
+  }
+  if (inputPath !== undefined && textCount > 0) {
+    throw new UsageError("give either texts or --input FILE, not both.");
+  }
 }

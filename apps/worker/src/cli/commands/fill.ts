@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { DEMO_MODEL_NOTICE, Engine, isBundledModelDir, type FillMaskRequest } from "@maskfill/core";
 import { integerOption, parseCliArgs, UsageError } from "../cli-options.ts";
-import { corpusArgs } from "../corpus-args.ts";
+import { corpusArgs, requireTextsOrInput } from "../corpus-args.ts";
 import { loadEngineFromArgs } from "../engine-args.ts";
 import { fillCorpus } from "../fill-corpus.ts";
 import { formatTable, toFillLine } from "../fill-format.ts";
@@ -77,12 +77,7 @@ export async function runFill(args: string[], io: FillIo): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
-  if (values.input === undefined && positionals.length === 0) {
-    throw new UsageError('give a text to fill, e.g. maskfill fill "The cat sat on the <mask>.", or a corpus with --input FILE. Run `maskfill fill --help`.');
-  }
-  if (values.input !== undefined && positionals.length > 0) {
-    throw new UsageError("give either texts or --input FILE, not both.");
-  }
+  requireTextsOrInput(values.input, positionals.length, 'give a text to fill, e.g. maskfill fill "The cat sat on the <mask>.", or a corpus with --input FILE. Run `maskfill fill --help`.');
   if (values.input === undefined && (values.output ?? values.format ?? values.field ?? values.column ?? values.header ?? values["chunk-size"]) !== undefined) {
     throw new UsageError("--output, --format, --field, --column, --header and --chunk-size apply to --input only.");
   }

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { DEMO_MODEL_NOTICE, Engine, isBundledModelDir, SCORE_VARIANTS, type ScoreVariant } from "@maskfill/core";
 import { choiceOption, integerOption, parseCliArgs, UsageError } from "../cli-options.ts";
-import { corpusArgs } from "../corpus-args.ts";
+import { corpusArgs, requireTextsOrInput } from "../corpus-args.ts";
 import { loadEngineFromArgs } from "../engine-args.ts";
 import { withCorpusOutput } from "../output-file.ts";
 import type { ProgressStream } from "../progress-bar.ts";
@@ -86,12 +86,7 @@ export async function runScore(args: string[], io: ScoreIo): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
-  if (values.input === undefined && positionals.length === 0) {
-    throw new UsageError('give a sentence to score, e.g. maskfill score "The cat sat on the mat.", or a corpus with --input FILE. Run `maskfill score --help`.');
-  }
-  if (values.input !== undefined && positionals.length > 0) {
-    throw new UsageError("give either texts or --input FILE, not both.");
-  }
+  requireTextsOrInput(values.input, positionals.length, 'give a sentence to score, e.g. maskfill score "The cat sat on the mat.", or a corpus with --input FILE. Run `maskfill score --help`.');
   const corpusOnly = [values.output, values.format, values.field, values.column, values.header, values["chunk-size"]];
   if (values.input === undefined && (corpusOnly.some((value) => value !== undefined) || values["no-tokens"])) {
     throw new UsageError("--output, --no-tokens, --format, --field, --column, --header and --chunk-size apply to --input only.");
