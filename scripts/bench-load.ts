@@ -129,7 +129,7 @@ async function main(): Promise<number> {
       latencyP99Ms: result.latency.p99,
       latencyMaxMs: result.latency.max,
       non2xx: result.non2xx,
-      /** Responses per HTTP status code, so non-2xx answers can be told apart (429, 503, 504, ...). */
+      /** Responses per HTTP status code, so non-2xx responses can be distinguished (429, 503, 504, ...). */
       statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count ?? 0])),
       errors: result.errors,
       timeouts: result.timeouts,

@@ -68,8 +68,8 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  // /api/uploads is left out because Next.js buffers the request body of every request a proxy
-  // sees and passes on only the first 10 MB (proxyClientMaxBodySize), which would truncate
+  // /api/uploads is left out because Next.js buffers the body of every request that passes
+  // through a proxy and forwards only the first 10 MB (proxyClientMaxBodySize), which would truncate
   // uploads. Its route handlers still call requireRole().
   matcher: ["/((?!_next/static|_next/image|favicon.ico|api/uploads).*)"],
 };

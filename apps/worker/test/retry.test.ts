@@ -5,7 +5,7 @@ import { MaskfillProducer, createLogger, type JobView, type MaskfillConfig } fro
 import { WorkerService } from "../src/service/worker-service.ts";
 import { deletePrefix, testConfig, uniquePrefix, waitFor } from "./helpers.ts";
 
-/** A txt corpus stream with exactly these bytes. */
+/** Returns a txt corpus stream with exactly these bytes. */
 function corpus(bytes: Buffer): Readable {
   return Readable.from([bytes]);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WorkerMetrics } from "../src/service/metrics.ts";
 
-/** A clock the test moves by hand. */
+/** Returns a clock that the test advances by hand. */
 function manualClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let time = start;
   return { now: () => time, advance: (ms) => (time += ms) };

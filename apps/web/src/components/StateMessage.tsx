@@ -7,7 +7,7 @@ interface StateMessageProps {
   action?: ReactNode;
 }
 
-/** The empty, loading or error state of a panel, announced to screen readers. */
+/** Renders the empty, loading or error state of a panel, announced to screen readers. */
 export function StateMessage({ kind, children, action }: StateMessageProps) {
   return (
     <div className={`state ${kind}`} role={kind === "error" ? "alert" : "status"} data-testid={`state-${kind}`}>

@@ -1,6 +1,6 @@
 import type { ApiErrorBody } from "./api-types.ts";
 
-/** An API error as the browser sees it: the server's localized message and the offending field. */
+/** API error as the browser receives it: the server's localized message and the offending field. */
 export class ApiClientError extends Error {
   constructor(
     message: string,

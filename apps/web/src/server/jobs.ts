@@ -17,7 +17,7 @@ function readOptions(options: unknown): JobView["options"] {
 
 /**
  * Maps a job row to the API's JobView. Throughput is finished items per second since the job
- * started; the ETA divides the remaining items by it and is only given while the job runs.
+ * started. The ETA divides the remaining items by it and is only given while the job runs.
  */
 export function toJobView(row: Job, sentence: string | null = null, now: Date = new Date()): JobView {
   const finishedItems = row.itemsDone + row.itemsFailed;

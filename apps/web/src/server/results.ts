@@ -31,8 +31,8 @@ export function likePattern(text: string): string {
 }
 
 /**
- * SQL conditions on the item alias `i` for the filters. The text search is ILIKE (served by the
- * pg_trgm index on job_items.text); the token filter matches the top prediction of any mask, with
+ * SQL conditions on the item alias `i` for the filters. The text search is ILIKE, served by the
+ * pg_trgm index on job_items.text. The token filter matches the top prediction of any mask, with
  * or without the byte-level leading space, through the (job_id, token, rank) index.
  */
 function filterConditions(filters: ResultFilters): Prisma.Sql[] {

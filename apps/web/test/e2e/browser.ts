@@ -16,7 +16,7 @@ const CHROMIUM_FLAGS = [
   "--disable-sync",
 ];
 
-/** A headless Chromium with a fresh profile; close() also deletes the profile. */
+/** Launches headless Chromium with a fresh profile. close() also deletes the profile. */
 export async function launchBrowser(options: { locale?: string } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), "maskfill-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {

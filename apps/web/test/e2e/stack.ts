@@ -201,7 +201,7 @@ export async function startStack(webEnv: Record<string, string> = {}): Promise<S
     },
   };
   try {
-    // 401 also means the server is up: it is the answer when MASKFILL_AUTH is on.
+    // 401 also means the server is up, because it is the response when MASKFILL_AUTH is on.
     await waitFor(async () => ([200, 401].includes((await fetch(`${baseUrl}/api/workers`)).status) ? true : undefined), 60_000, `the web app on ${baseUrl}\n${web.output()}`);
   } catch (error) {
     await stack.close();

@@ -15,7 +15,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A web stream that yields `count` chunks of `chunk`. */
+/** Returns a web stream that yields `count` chunks of `chunk`. */
 function streamOf(chunk: string, count: number): ReadableStream<Uint8Array> {
   const bytes = new TextEncoder().encode(chunk);
   let sent = 0;

@@ -18,8 +18,8 @@ export interface CorpusArgs {
 }
 
 /**
- * Builds the parser options of a corpus file: the format comes from `--format`, else from the
- * file extension; `--column` is an index when it is all digits, else a header name. Throws
+ * Builds the parser options of a corpus file. The format comes from `--format`, else from the
+ * file extension, and `--column` is an index when it is all digits, else a header name. Throws
  * UsageError for an invalid `--format` or `--header`, and CorpusFileError for an unknown extension.
  */
 export function corpusArgs(values: CorpusArgValues, inputPath: string): CorpusArgs {

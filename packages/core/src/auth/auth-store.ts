@@ -109,8 +109,8 @@ export class AuthStore {
 
   /**
    * Checks a username and password and starts a session. Returns the cookie secret (shown once)
-   * and its expiry; throws AuthError(invalid_credentials) for an unknown user, a wrong password
-   * or a disabled user alike, so the error does not reveal which usernames exist.
+   * and its expiry. Throws AuthError(invalid_credentials) alike for an unknown user, a wrong
+   * password or a disabled user, so the error does not reveal which usernames exist.
    */
   async signIn(input: SignIn): Promise<{ sessionToken: string; expiresAt: Date; principal: Principal }> {
     const credentials = parseInput(signInSchema, input);

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
  * program against these, so change them only together with every caller.
  */
 
-/** Which ONNX file of a model directory to load. */
+/** Variant of the ONNX file to load from a model directory. */
 export type ModelVariant = "fp32" | "quantized" | "fp16";
 
 /** onnxruntime execution provider used for a session. */

@@ -1,6 +1,6 @@
 /**
  * A model cannot be prepared: the graph has a shape the rewriter does not support, or a file is
- * missing or unreadable. Retrying does not help; the message says what to change.
+ * missing or unreadable. Retrying does not help, and the message names what to change.
  */
 export class PrepareError extends Error {
   readonly retryable = false;

@@ -8,7 +8,7 @@ import { fieldBytes, fieldString, lengthDelimitedField, lengthDelimitedHeader, s
 /** Oldest default-domain opset with every op the rewriter inserts (GatherElements needs 11). */
 export const MIN_OPSET = 11;
 
-/** What the rewrite inserted, for the record written beside the prepared graph. */
+/** Nodes and tensors the rewrite inserted, for the record written beside the prepared graph. */
 export interface RewriteSummary {
   insertedNodes: { name: string; opType: string; inputs: string[]; outputs: string[] }[];
   rewiredNodes: string[];

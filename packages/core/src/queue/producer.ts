@@ -268,9 +268,9 @@ export class MaskfillProducer {
   }
 
   /**
-   * Asks workers to load a model directory (or to reload their current model when `modelDir` is
-   * omitted). Without `workerId`, each worker that loads the directory stores it as the
-   * fleet's choice, so workers started later load it too; a failed load stores nothing.
+   * Sends workers a request to load a model directory (or to reload their current model when
+   * `modelDir` is omitted). Without `workerId`, each worker that loads the directory stores it as
+   * the fleet's choice, so workers started later load it too. A failed load stores nothing.
    * Returns how many workers received the message; watch listWorkers() for the outcome.
    */
   async loadModel(request: Omit<LoadModelMessage, "type">): Promise<{ receivers: number }> {

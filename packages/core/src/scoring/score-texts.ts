@@ -13,7 +13,7 @@ import { DEFAULT_MAX_SCORED_TOKENS, prepareScore, type PreparedScore } from "./p
  */
 export const DEFAULT_SCORE_CHUNK_TOKENS = 65_536;
 
-/** What scoring needs from a loaded model; an Engine provides all of it. */
+/** Parts of a loaded model that scoring uses. An Engine provides all of them. */
 export interface ScoringModel {
   tokenizer: MaskedTextTokenizer;
   /** Runner over the plain export, which returns full logits rows. */

@@ -6,7 +6,7 @@ export interface ScoreWindow {
 
 /**
  * Plans the windows for a sentence of `contentLength` tokens (without <s> and </s>) when each
- * input holds at most `capacity` of them. A sentence that fits gets one window. A longer one
+ * input contains at most `capacity` of them. A sentence that fits gets one window. A longer one
  * gets windows of `capacity` tokens that start every `capacity / 2` tokens, the last one
  * ending at the sentence's end, and each token is scored in the window whose centre is
  * nearest to it. So every token sees at least a quarter window of context on each side,

@@ -82,7 +82,7 @@ describe("planBatches", () => {
 describe("batch independence of the int8 model", () => {
   it("gives equal results for any token budget", async () => {
     // Dynamic int8 quantization scales each activation tensor as a whole, so the engine runs
-    // such graphs one sequence per batch; a large budget must not change any result.
+    // such graphs one sequence per batch. A large budget must therefore not change any result.
     const golden = await readJsonLines<GoldenFillMask>(`${TINY_DIR}/golden/fill-mask.jsonl`);
     const requests = golden.slice(0, 24).map((g) => ({ text: g.text, topK: 5 }));
     const results = [];

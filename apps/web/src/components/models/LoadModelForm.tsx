@@ -6,7 +6,7 @@ import { ApiClientError, fetchJson } from "../../lib/api-client.ts";
 import { describeIssue } from "../../lib/issues.ts";
 import { loadModelSchema, MODEL_VARIANTS } from "../../lib/schemas.ts";
 
-/** Form that asks every worker to load or reload a model directory; the worker table shows the outcome. */
+/** Renders the form that requests every worker to load or reload a model directory. The worker table shows the outcome. */
 export function LoadModelForm() {
   const { t } = useI18n();
   const [modelDir, setModelDir] = useState("");

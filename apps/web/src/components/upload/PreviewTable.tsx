@@ -4,7 +4,7 @@ import { useI18n } from "../../i18n/client.tsx";
 import type { PreviewView } from "../../lib/api-types.ts";
 import { StateMessage } from "../StateMessage.tsx";
 
-/** First rows of an uploaded corpus as the parser sees them, with skipped and malformed lines. */
+/** Renders the first rows of an uploaded corpus as the parser reads them, with skipped and malformed lines. */
 export function PreviewTable({ preview }: { preview: PreviewView }) {
   const { t } = useI18n();
   return (

@@ -62,8 +62,8 @@ export function route<C>(handler: Handler<C>): Handler<C> {
 }
 
 /**
- * Builds a handler that answers 405 with the JSON error shape and an `Allow` header, for a method
- * that a route does not serve. Next.js would otherwise answer 405 with an empty body.
+ * Builds a handler that returns 405 with the JSON error shape and an `Allow` header, for a method
+ * that a route does not serve. Next.js would otherwise return 405 with an empty body.
  */
 export function methodNotAllowed(allowed: string): (request: Request) => Promise<Response> {
   const handler = route<undefined>(async (request) => {

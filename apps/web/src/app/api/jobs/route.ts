@@ -41,7 +41,7 @@ export const POST = route(async (request) => {
   const corpus = toCorpusOptions(body.corpus, meta.fileName);
 
   // NOTE: the import runs inside this request, so a very large corpus keeps the request open
-  // until every row is stored; the job already shows on the jobs page while it imports.
+  // until every row is stored. The job already appears on the jobs page while it imports.
   let submission;
   try {
     await assertCorpusReadable(claim.path, corpus);

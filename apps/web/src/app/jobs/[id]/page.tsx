@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { JobDetail } from "../../../components/results/JobDetail.tsx";
 import { jobIdSchema } from "../../../lib/schemas.ts";
 
-/** One job: its summary, live progress and its results browser. */
+/** Renders one job: its summary, live progress and its results browser. */
 export default async function JobPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!jobIdSchema.safeParse(id).success) notFound();

@@ -9,7 +9,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /**
- * POST /api/workers/load: asks every worker to load `modelDir` (a path on the worker's machine).
+ * POST /api/workers/load: sends every worker a request to load `modelDir` (a path on the worker's machine).
  * Returns how many workers received the request; GET /api/workers shows the outcome.
  */
 export const POST = route(async (request) => {
