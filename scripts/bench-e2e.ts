@@ -26,6 +26,8 @@ Options:
   --chunk-size N       items per chunk job (default: 256)
   --concurrency N      chunk jobs the worker holds at once (default: 4)
   --threads N          onnxruntime intra-op threads (default: one per CPU)
+  --spinning on|off    idle onnxruntime threads spin or sleep, worker and engine alike (default: on,
+                       the engine's default; the worker's own default is off)
   --json               print the results as JSON
   -h, --help           show this help
 
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
       "chunk-size": { type: "string" },
       concurrency: { type: "string" },
       threads: { type: "string" },
+      spinning: { type: "string", default: "on" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
@@ -101,12 +104,14 @@ async function main(): Promise<void> {
   const chunkSize = integerOption("chunk-size", values["chunk-size"], 256, 1);
   const concurrency = integerOption("concurrency", values.concurrency, 4, 1);
   const threads = integerOption("threads", values.threads, availableParallelism(), 1);
+  const spinning = values.spinning;
+  if (spinning !== "on" && spinning !== "off") throw new Error(`--spinning must be on or off; got "${spinning}".`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   // 1. The engine alone, on the main thread, in calls of 512 requests. It runs once before and
   // once after the pipeline, and the mean is compared, so a change in machine load during the
   // run (other processes on a shared machine) affects both sides alike.
-  const engine = await Engine.load({ modelDir, tokenBudget, intraOpThreads: threads });
+  const engine = await Engine.load({ modelDir, tokenBudget, intraOpThreads: threads, threadSpinning: spinning === "on" });
   const texts = await maskedSentences(count, engine.info.maskToken);
   const requests: FillMaskRequest[] = texts.map((text) => ({ text, topK: 5 }));
   await engine.fillMask(requests.slice(0, 64));
@@ -127,7 +132,7 @@ async function main(): Promise<void> {
   const blockingBatch = requests.slice(0, Math.max(1, Math.floor(tokenBudget / 24)));
   const onMain = await withLoopDelay(() => engine.fillMask(blockingBatch));
   const client = new InferenceClient();
-  await client.load({ modelDir, tokenBudget, intraOpThreads: threads });
+  await client.load({ modelDir, tokenBudget, intraOpThreads: threads, threadSpinning: spinning === "on" });
   const inThread = await withLoopDelay(() => client.fillMask(blockingBatch));
   await client.close();
 
@@ -143,6 +148,7 @@ async function main(): Promise<void> {
     MASKFILL_CHUNK_SIZE: String(chunkSize),
     MASKFILL_CONCURRENCY: String(concurrency),
     MASKFILL_INTRA_OP_THREADS: String(threads),
+    MASKFILL_THREAD_SPINNING: spinning,
     LOG_LEVEL: "warn",
   });
   const worker = await WorkerService.start(config, createLogger("bench-worker", "warn"));
@@ -178,7 +184,7 @@ async function main(): Promise<void> {
       model: modelDir,
       sentences: count,
       cpu: `${cpus()[0]?.model ?? "unknown"} x ${availableParallelism()}`,
-      settings: { tokenBudget, chunkSize, concurrency, threads },
+      settings: { tokenBudget, chunkSize, concurrency, threads, spinning },
       engine: {
         ms: Math.round(engineMs),
         beforeMs: Math.round(engineBefore.ms),

@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from "./src/security-headers.ts";
 
 const nextConfig: NextConfig = {
   // @maskfill/core exports TypeScript sources, so Next.js compiles them with the app.
@@ -18,6 +19,10 @@ const nextConfig: NextConfig = {
   // machine (or a developer's `next build`) never write the same build folder at once.
   distDir: process.env["MASKFILL_NEXT_DIST_DIR"] || ".next",
   poweredByHeader: false,
+  // Pages get these headers from src/proxy.ts, together with their per-request nonce.
+  headers() {
+    return Promise.resolve([{ source: "/api/:path*", headers: [...SECURITY_HEADERS, { key: "content-security-policy", value: API_CONTENT_SECURITY_POLICY }] }]);
+  },
   reactStrictMode: true,
 };
 

@@ -36,12 +36,24 @@ export const webEnvSchema = z.object({
     .min(100, "MASKFILL_PREDICT_TIMEOUT_MS must be at least 100")
     .max(600_000, "MASKFILL_PREDICT_TIMEOUT_MS must be at most 600000")
     .default(30_000),
+  /**
+   * Milliseconds a resolved API token is reused without reading Postgres; 0 reads it on every
+   * request. A token revoked by another process (another web instance, the CLI) keeps working
+   * on this one for at most this long.
+   */
+  MASKFILL_TOKEN_CACHE_MS: z.coerce
+    .number({ error: "MASKFILL_TOKEN_CACHE_MS must be a number of milliseconds" })
+    .int({ error: "MASKFILL_TOKEN_CACHE_MS must be a whole number of milliseconds" })
+    .min(0, "MASKFILL_TOKEN_CACHE_MS must be 0 or more")
+    .max(60_000, "MASKFILL_TOKEN_CACHE_MS must be at most 60000")
+    .default(2_000),
 });
 
 export interface WebEnv {
   uploadDir: string;
   uploadMaxBytes: number;
   predictTimeoutMs: number;
+  tokenCacheMs: number;
 }
 
 let cached: WebEnv | undefined;
@@ -58,6 +70,7 @@ export function webEnv(source: Record<string, string | undefined> = process.env)
   const env: WebEnv = {
     uploadDir: parsed.data.MASKFILL_UPLOAD_DIR,
     uploadMaxBytes: parsed.data.MASKFILL_UPLOAD_MAX_BYTES,
+    tokenCacheMs: parsed.data.MASKFILL_TOKEN_CACHE_MS,
     predictTimeoutMs: parsed.data.MASKFILL_PREDICT_TIMEOUT_MS,
   };
   if (source === process.env) cached = env;

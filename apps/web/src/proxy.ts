@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { SESSION_COOKIE } from "./server/auth/session-cookie.ts";
+import { SECURITY_HEADERS } from "./security-headers.ts";
 
 // Pages that must load without a session.
 const PUBLIC_PAGES = new Set(["/sign-in"]);
@@ -25,28 +26,17 @@ function contentSecurityPolicy(nonce: string): string {
 }
 
 function setSecurityHeaders(headers: Headers): void {
-  headers.set("x-content-type-options", "nosniff");
-  headers.set("x-frame-options", "DENY");
-  headers.set("referrer-policy", "same-origin");
-  headers.set("cross-origin-opener-policy", "same-origin");
-  headers.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
+  for (const { key, value } of SECURITY_HEADERS) headers.set(key, value);
 }
 
 /**
- * Runs before every page and API request: sets the security headers and a per-request CSP
- * nonce, and sends page requests without a session cookie to the sign-in page. Route handlers
- * check the session itself with requireRole(); this redirect only saves a useless page load.
+ * Runs before every page request: sets the security headers and a per-request CSP nonce, and
+ * sends page requests without a session cookie to the sign-in page. Route handlers check the
+ * session itself with requireRole(); this redirect only saves a useless page load.
  */
 export function proxy(request: NextRequest): NextResponse {
   const { pathname, search } = request.nextUrl;
   const authOff = process.env.MASKFILL_AUTH?.trim().toLowerCase() === "off";
-
-  if (pathname.startsWith("/api/")) {
-    const response = NextResponse.next();
-    setSecurityHeaders(response.headers);
-    response.headers.set("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
-    return response;
-  }
 
   if (!authOff && !PUBLIC_PAGES.has(pathname) && request.cookies.get(SESSION_COOKIE) === undefined) {
     const target = new URL("/sign-in", request.url);
@@ -68,8 +58,8 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  // /api/uploads is left out because Next.js buffers the body of every request that passes
-  // through a proxy and forwards only the first 10 MB (proxyClientMaxBodySize), which would truncate
-  // uploads. Its route handlers still call requireRole().
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/uploads).*)"],
+  // API routes are left out: next.config.ts gives them their static security headers, and their
+  // handlers call requireRole(). Next.js buffers the body of every request that passes through a
+  // proxy, which costs CPU on each API call and would truncate uploads over 10 MB (proxyClientMaxBodySize).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/).*)"],
 };

@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
-import { MaskfillProducer, createLogger, redisKeys, type MaskfillConfig } from "@maskfill/core/queue";
+import { INTERACTIVE_QUEUE, MaskfillProducer, createLogger, redisKeys, type MaskfillConfig } from "@maskfill/core/queue";
 import { WorkerService } from "../src/service/worker-service.ts";
 import { TINY_MODEL_DIR, deletePrefix, spawnWorker, testConfig, uniquePrefix, waitFor, type ChildWorker } from "./helpers.ts";
 
@@ -35,6 +35,20 @@ describe("worker without a loadable model", () => {
     const { jobId } = await producer.enqueueSentence({ kind: "fill-mask", text: "Waiting <mask>." });
     expect((await producer.getJob(jobId)).status).toBe("queued");
     await expect(producer.waitForSentence(jobId, 300)).rejects.toThrow(`No result for job ${jobId} within 300 ms; is a worker running? The job stays queued.`);
+  });
+
+  it("rejects a waiting submission when its producer closes", async () => {
+    const closing = MaskfillProducer.connect(config);
+    const jobsBefore = await db.prisma.job.count();
+    const submission = closing.submitSentence({ kind: "fill-mask", text: "Abandoned <mask>." }, { timeoutMs: 20_000 });
+    const rejected = expect(submission).rejects.toThrow("The producer closed before the job finished.");
+    const job = await waitFor(async () => (await db.prisma.job.count()) > jobsBefore && db.prisma.job.findFirst({ orderBy: { createdAt: "desc" } }), "the sentence job row");
+    // Closing before the job is queued would fail the submission with a queueing error instead.
+    const redis = new Redis(config.redisUrl);
+    await waitFor(async () => (await redis.exists(`${config.queuePrefix}:${INTERACTIVE_QUEUE}:${job!.id}`)) === 1, "the queued job");
+    await redis.quit();
+    await closing.close();
+    await rejected;
   });
 
   it("starts serving after a successful load", async () => {

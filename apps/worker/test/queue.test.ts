@@ -98,6 +98,34 @@ describe("queue round trip with one worker", () => {
     expect(job.itemsFailed).toBe(1);
   });
 
+  it("stores many concurrent sentences, each with its owner", async () => {
+    const owner = await db.prisma.user.create({ data: { username: "queue-owner", passwordHash: "not used", role: "operator" } });
+    const texts = singleMask.slice(0, 12).map((reference) => reference.text);
+    const outcomes = await Promise.all(texts.map((text) => producer.submitSentence({ kind: "fill-mask", text, ownerId: owner.id }, { timeoutMs: 20_000 })));
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok) throw new Error(`unexpected error outcome: ${outcome.error.message}`);
+      expect(outcome.value.masks[0]!.map((p) => p.tokenId)).toEqual(singleMask[i]!.masks[0]!.map((m) => m.token));
+    });
+    const jobs = await db.prisma.job.findMany({ where: { id: { in: outcomes.map((outcome) => outcome.jobId) } }, include: { items: true } });
+    expect(jobs).toHaveLength(12);
+    for (const job of jobs) {
+      expect([job.status, job.itemsTotal, job.itemsDone, job.ownerId, job.source]).toEqual(["completed", 1, 1, owner.id, "sentence"]);
+      expect(job.items.map((item) => [item.lineNumber, item.status])).toEqual([[1, "completed"]]);
+    }
+    expect(await db.prisma.fillMaskResult.count({ where: { jobId: { in: outcomes.map((outcome) => outcome.jobId) } } })).toBe(12 * 5);
+  });
+
+  it("returns the outcome of a sentence that finished before the wait began", async () => {
+    const reference = singleMask[3]!;
+    const { jobId } = await producer.enqueueSentence({ kind: "fill-mask", text: reference.text });
+    await waitFor(async () => (await producer.getJob(jobId)).status === "completed", "the sentence job to complete");
+    const outcome = await producer.waitForSentence<"fill-mask">(jobId, 5_000);
+    if (!outcome.ok) throw new Error(`unexpected error outcome: ${outcome.error.message}`);
+    expect(outcome.jobId).toBe(jobId);
+    expect(outcome.value.masks[0]!.map((p) => p.tokenId)).toEqual(reference.masks[0]!.map((m) => m.token));
+    expect((await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).ownerId).toBeNull();
+  });
+
   it("rejects invalid options before queueing", async () => {
     await expect(producer.submitSentence({ kind: "fill-mask", text: "a <mask>", options: { topK: 0 } })).rejects.toThrow(
       "Invalid fill-mask options: topK: topK must be at least 1.",

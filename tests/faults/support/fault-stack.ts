@@ -52,9 +52,18 @@ export class FaultStack {
     private readonly extraEnv: Record<string, string>,
   ) {}
 
-  /** Starts Redis, PostgreSQL (migrated), the web app and an admin token; workers start with startWorker(). */
-  static async start(extraEnv: Record<string, string> = {}): Promise<FaultStack> {
-    const [redis, postgres] = await Promise.all([ThrowawayRedis.start(), ThrowawayPostgres.start()]);
+  /**
+   * Starts Redis, PostgreSQL (migrated), the web app and an admin token; workers start with
+   * startWorker(). `production` runs the servers with the durability settings of
+   * docker-compose.yml (Redis syncs its append-only file every second, PostgreSQL fsyncs), which
+   * benchmarks use; the fault suite syncs Redis on every write and runs PostgreSQL without fsync.
+   */
+  static async start(extraEnv: Record<string, string> = {}, options: { production?: boolean } = {}): Promise<FaultStack> {
+    const production = options.production ?? false;
+    const [redis, postgres] = await Promise.all([
+      ThrowawayRedis.start({ appendFsync: production ? "everysec" : "always" }),
+      ThrowawayPostgres.start({ fsync: production }),
+    ]);
     const databaseUrl = withDatabaseName(postgres.url, "maskfill");
     await createDatabaseIfMissing(databaseUrl);
     await migrateDatabase({ url: databaseUrl });

@@ -28,14 +28,19 @@ export class ThrowawayPostgres {
     readonly port: number,
     private readonly dir: string,
     private readonly bin: string,
+    private readonly fsync: boolean,
   ) {}
 
-  /** Creates and starts the cluster; takes a few seconds. */
-  static async start(): Promise<ThrowawayPostgres> {
+  /**
+   * Creates and starts the cluster; takes a few seconds. With `fsync: false` (the default, for
+   * the fault suite's speed) a crash of the host could corrupt it; benchmarks pass true, the
+   * setting of a production server.
+   */
+  static async start(options: { fsync?: boolean } = {}): Promise<ThrowawayPostgres> {
     const dir = await mkdtemp(join(tmpdir(), "maskfill-fault-pg-"));
     const prefix = runAs();
     if (prefix.length > 0) chownSync(dir, Number(execFileSync("id", ["-u", "postgres"]).toString().trim()), Number(execFileSync("id", ["-g", "postgres"]).toString().trim()));
-    const server = new ThrowawayPostgres(await freePort(), dir, postgresBin());
+    const server = new ThrowawayPostgres(await freePort(), dir, postgresBin(), options.fsync ?? false);
     server.run("initdb", ["-D", server.dataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
     await server.startServer();
     return server;
@@ -57,7 +62,7 @@ export class ThrowawayPostgres {
   }
 
   private async startServer(): Promise<void> {
-    const options = `-p ${this.port} -h 127.0.0.1 -k ${this.dir} -c fsync=off -c max_connections=200`;
+    const options = `-p ${this.port} -h 127.0.0.1 -k ${this.dir} -c fsync=${this.fsync ? "on" : "off"} -c max_connections=200`;
     this.run("pg_ctl", ["-D", this.dataDir, "-l", join(this.dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
     await waitFor(async () => spawnSync(join(this.bin, "pg_isready"), ["-h", "127.0.0.1", "-p", String(this.port)]).status === 0, `PostgreSQL on port ${this.port}`, 30_000);
   }

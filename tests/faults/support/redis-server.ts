@@ -5,8 +5,15 @@ import { Redis } from "ioredis";
 import { freePort, startProcess, stopProcess, waitFor, type Started } from "./processes.ts";
 
 /**
- * A redis-server of the test's own on a free loopback port, with an append-only file that is
- * synced on every write, as a production Redis for BullMQ should be: a restart keeps the queue.
+ * How often the append-only file is synced: "always" (every write; the fault suite, so no
+ * acknowledged write can be lost) or "everysec" (the setting of docker-compose.yml, which may
+ * lose the last second of writes when the host crashes).
+ */
+export type AppendFsync = "always" | "everysec";
+
+/**
+ * A redis-server of the test's own on a free loopback port, with an append-only file, so a
+ * restart keeps the queue as it does for a production Redis for BullMQ.
  */
 export class ThrowawayRedis {
   private process: Started | undefined;
@@ -14,12 +21,13 @@ export class ThrowawayRedis {
   private constructor(
     readonly port: number,
     private readonly dir: string,
+    private readonly appendFsync: AppendFsync,
   ) {}
 
   /** Starts the server and waits until it replies to PING. */
-  static async start(): Promise<ThrowawayRedis> {
+  static async start(options: { appendFsync?: AppendFsync } = {}): Promise<ThrowawayRedis> {
     const dir = await mkdtemp(join(tmpdir(), "maskfill-fault-redis-"));
-    const redis = new ThrowawayRedis(await freePort(), dir);
+    const redis = new ThrowawayRedis(await freePort(), dir, options.appendFsync ?? "always");
     await redis.startProcess();
     return redis;
   }
@@ -29,7 +37,7 @@ export class ThrowawayRedis {
   }
 
   private async startProcess(): Promise<void> {
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--appendonly", "yes", "--appendfsync", "always", "--save", ""];
+    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--appendonly", "yes", "--appendfsync", this.appendFsync, "--save", ""];
     this.process = startProcess("redis-server", args, { env: process.env });
     await waitFor(async () => {
       const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });

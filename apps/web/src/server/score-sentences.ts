@@ -35,11 +35,12 @@ export async function scoreSentences(
   sentences: readonly string[],
   variant: ScoreVariantName,
   timeoutMs: number,
+  ownerId: string | null = null,
 ): Promise<ScoredSentenceView[]> {
   const outcomes = await Promise.all(
     sentences.map(async (text) => {
       try {
-        return await producer.submitSentence({ kind: "score", text, options: { variant } }, { timeoutMs });
+        return await producer.submitSentence({ kind: "score", text, options: { variant }, ownerId }, { timeoutMs });
       } catch (error) {
         throw classifyProducerError(error, { timeoutMs }) ?? error;
       }

@@ -24,6 +24,8 @@ beforeAll(async () => {
     MASKFILL_MAX_SENTENCE_CHARS: "200",
     MASKFILL_MAX_MASKS: "4",
     MASKFILL_MAX_QUEUE_DEPTH: "1",
+    // Tokens are revoked by this test process, so the web app must not serve them from its cache.
+    MASKFILL_TOKEN_CACHE_MS: "0",
   });
   store = new AuthStore(stack.database.prisma);
   for (const role of ["viewer", "operator", "admin"] as const) {
@@ -190,6 +192,8 @@ describe("cross-site requests and headers", () => {
 
     const api = await call("/api/jobs");
     expect(api.response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(api.response.headers.get("x-frame-options")).toBe("DENY");
+    expect(api.response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 });
 

@@ -42,7 +42,8 @@ describe("fillMasks", () => {
 
 describe("webEnv", () => {
   it("applies defaults", () => {
-    expect(webEnv({})).toEqual({ uploadDir: "storage/uploads", uploadMaxBytes: 200 * 1024 * 1024, predictTimeoutMs: 30_000 });
+    expect(webEnv({})).toEqual({ uploadDir: "storage/uploads", uploadMaxBytes: 200 * 1024 * 1024, predictTimeoutMs: 30_000, tokenCacheMs: 2_000 });
+    expect(webEnv({ MASKFILL_TOKEN_CACHE_MS: "0" }).tokenCacheMs).toBe(0);
   });
 
   it("parses byte sizes", () => {
@@ -54,5 +55,7 @@ describe("webEnv", () => {
   it("names the invalid variable", () => {
     expect(() => webEnv({ MASKFILL_UPLOAD_MAX_BYTES: "lots" })).toThrow(/MASKFILL_UPLOAD_MAX_BYTES: invalid byte size "lots"/);
     expect(() => webEnv({ MASKFILL_PREDICT_TIMEOUT_MS: "10" })).toThrow(/MASKFILL_PREDICT_TIMEOUT_MS must be at least 100/);
+    expect(() => webEnv({ MASKFILL_TOKEN_CACHE_MS: "-5" })).toThrow(/MASKFILL_TOKEN_CACHE_MS: MASKFILL_TOKEN_CACHE_MS must be 0 or more/);
+    expect(() => webEnv({ MASKFILL_TOKEN_CACHE_MS: "90000" })).toThrow(/MASKFILL_TOKEN_CACHE_MS must be at most 60000/);
   });
 });

@@ -15,7 +15,7 @@ import {
 import type { MicroBatcher } from "../batching/micro-batcher.ts";
 import type { ModelManager } from "./model-manager.ts";
 import { estimateTokens, toEngineRequest, type EngineRequest } from "./requests.ts";
-import { withRetry } from "./retry.ts";
+import { writeWithRetry, type SentenceWriteQueue } from "./sentence-writes.ts";
 
 type AnyOutcome = Outcome<FillMaskResult> | Outcome<ScoreResult>;
 
@@ -25,6 +25,8 @@ export interface ProcessorDeps {
   models: ModelManager;
   store: JobStore;
   writer: ResultWriter;
+  /** Groups the result writes of single-sentence jobs into shared transactions. */
+  sentenceWrites: SentenceWriteQueue;
   logger: Logger;
 }
 
@@ -53,15 +55,6 @@ async function readPayload<P>(job: Job, deps: ProcessorDeps): Promise<{ kind: Jo
     }
     throw new UnrecoverableError(error.message);
   }
-}
-
-function writeWithRetry(deps: ProcessorDeps, jobId: string, data: KindOutcomes, model: { name: string; variant: string }) {
-  return withRetry(() => deps.writer.write(jobId, data, model), {
-    attempts: 4,
-    baseDelayMs: 250,
-    onRetry: (error, attempt) =>
-      deps.logger.warn({ jobId, attempt, err: error instanceof Error ? error.message : String(error) }, "Result write failed, retrying"),
-  });
 }
 
 function asKindOutcomes(kind: JobKind, outcomes: { lineNumber: number; outcome: AnyOutcome }[]): KindOutcomes {
@@ -98,7 +91,7 @@ export function createSentenceProcessor(deps: ProcessorDeps) {
       jobId: payload.jobId,
       tokens: estimateTokens(payload.text),
     });
-    const summary = await writeWithRetry(deps, payload.jobId, asKindOutcomes(kind, [{ lineNumber: 1, outcome }]), model);
+    const summary = await deps.sentenceWrites.write({ jobId: payload.jobId, data: asKindOutcomes(kind, [{ lineNumber: 1, outcome }]), model });
     if (summary.jobStatus === "cancelled") throw new UnrecoverableError(`Job ${payload.jobId} was cancelled.`);
     return outcome;
   });
@@ -127,7 +120,7 @@ export function createChunkProcessor(deps: ProcessorDeps) {
         }),
       })),
     );
-    const summary = await writeWithRetry(deps, payload.jobId, asKindOutcomes(kind, outcomes), model);
+    const summary = await writeWithRetry(deps.writer, deps.logger, { jobId: payload.jobId, data: asKindOutcomes(kind, outcomes), model });
     if (summary.itemsTotal > 0) {
       const percent = Math.floor((100 * (summary.itemsDone + summary.itemsFailed)) / summary.itemsTotal);
       await job.updateProgress({ percent, itemsDone: summary.itemsDone, itemsFailed: summary.itemsFailed, itemsTotal: summary.itemsTotal });

@@ -24,6 +24,7 @@ import { InferenceClient } from "../inference/inference-client.ts";
 import { WorkerMetrics } from "./metrics.ts";
 import { ModelManager, type ModelRequest } from "./model-manager.ts";
 import { createChunkProcessor, createSentenceProcessor, type ProcessorDeps } from "./processors.ts";
+import { SentenceWriteQueue } from "./sentence-writes.ts";
 import type { EngineRequest } from "./requests.ts";
 
 type AnyOutcome = Outcome<FillMaskResult> | Outcome<ScoreResult>;
@@ -101,7 +102,8 @@ export class WorkerService {
       onBatch: (report, error) => this.recordBatch(report, error),
     });
     const store = new JobStore(this.prisma);
-    this.deps = { batcher: this.batcher, models: this.models, store, writer: new ResultWriter(this.prisma), logger };
+    const writer = new ResultWriter(this.prisma);
+    this.deps = { batcher: this.batcher, models: this.models, store, writer, sentenceWrites: new SentenceWriteQueue(writer, logger), logger };
   }
 
   /**

@@ -32,9 +32,23 @@ export interface ApiTokenView {
 export interface AuthStoreOptions {
   /** Lifetime of a dashboard session in milliseconds (default 12 hours). */
   sessionTtlMs?: number;
+  /**
+   * Milliseconds for which a resolved API token is served from memory without reading Postgres
+   * (default 0: every request reads it). Revoking a token or disabling a user through this store
+   * clears the cache at once, but a change made by another process takes effect only after this delay.
+   */
+  tokenCacheMs?: number;
+}
+
+/** A resolved API token kept in memory until `validUntil` (epoch milliseconds). */
+interface CachedToken {
+  principal: Principal;
+  validUntil: number;
 }
 
 const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+// Bounds the memory of the token cache; the oldest entry is dropped first.
+const MAX_CACHED_TOKENS = 10_000;
 // lastUsedAt is refreshed at most once a minute per token, so busy scripts do not write on every request.
 const LAST_USED_RESOLUTION_MS = 60_000;
 // Verified against when the username does not exist, so both cases take the same time.
@@ -48,6 +62,8 @@ const userSelect = { id: true, username: true, role: true, createdAt: true, disa
  */
 export class AuthStore {
   private readonly sessionTtlMs: number;
+  private readonly tokenCacheMs: number;
+  private readonly tokenCache = new Map<string, CachedToken>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -58,6 +74,11 @@ export class AuthStore {
       throw new RangeError(`sessionTtlMs must be a whole number of at least 60000 milliseconds (got ${String(ttl)})`);
     }
     this.sessionTtlMs = ttl;
+    const tokenCacheMs = options.tokenCacheMs ?? 0;
+    if (!Number.isInteger(tokenCacheMs) || tokenCacheMs < 0 || tokenCacheMs > 60_000) {
+      throw new RangeError(`tokenCacheMs must be a whole number of milliseconds from 0 to 60000 (got ${String(tokenCacheMs)})`);
+    }
+    this.tokenCacheMs = tokenCacheMs;
   }
 
   /** Creates a user; throws AuthError(username_taken) when the name exists and AuthError(invalid_input) on bad input. */
@@ -94,7 +115,7 @@ export class AuthStore {
 
   /**
    * Disables a user: ends their sessions at once, and their API tokens stop working because
-   * token checks require an enabled user. Jobs and tokens stay for the record. Returns the updated user.
+   * token checks require an enabled user (after `tokenCacheMs` in other processes). Jobs and tokens stay for the record. Returns the updated user.
    */
   async disableUser(id: string): Promise<UserView> {
     const userId = parseInput(idSchema, id);
@@ -102,6 +123,7 @@ export class AuthStore {
       this.prisma.session.deleteMany({ where: { userId } }),
       this.prisma.user.updateMany({ where: { id: userId, disabledAt: null }, data: { disabledAt: new Date() } }),
     ]);
+    this.tokenCache.clear();
     const found = await this.prisma.user.findUnique({ where: { id: userId }, select: userSelect });
     if (found === null) throw new AuthError("not_found", `user ${userId} not found; list users to see their ids`);
     return found;
@@ -170,18 +192,36 @@ export class AuthStore {
     const found = await this.prisma.apiToken.findUnique({ where: { id: tokenId } });
     if (found === null) throw new AuthError("not_found", `API token ${tokenId} not found; list tokens to see their ids`);
     await this.prisma.apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
+    this.tokenCache.clear();
   }
 
   /** Returns the caller of an API token, or null when the token is unknown, revoked, expired or its user is disabled. */
   async resolveApiToken(token: string): Promise<Principal | null> {
     if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 200) return null;
-    const row = await this.prisma.apiToken.findUnique({ where: { tokenHash: hashSecret(token) }, include: { user: true } });
+    const tokenHash = hashSecret(token);
+    const cached = this.tokenCache.get(tokenHash);
+    if (cached !== undefined) {
+      if (cached.validUntil > Date.now()) return cached.principal;
+      this.tokenCache.delete(tokenHash);
+    }
+    const row = await this.prisma.apiToken.findUnique({ where: { tokenHash }, include: { user: true } });
     if (row === null || row.revokedAt !== null || row.user.disabledAt !== null) return null;
     if (row.expiresAt !== null && row.expiresAt.getTime() <= Date.now()) return null;
     if (row.lastUsedAt === null || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
     }
-    return { userId: row.user.id, username: row.user.username, role: row.user.role, via: "token", tokenId: row.id };
+    const principal: Principal = { userId: row.user.id, username: row.user.username, role: row.user.role, via: "token", tokenId: row.id };
+    if (this.tokenCacheMs > 0) this.cacheToken(tokenHash, principal, row.expiresAt);
+    return principal;
+  }
+
+  private cacheToken(tokenHash: string, principal: Principal, expiresAt: Date | null): void {
+    const validUntil = Math.min(Date.now() + this.tokenCacheMs, expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
+    if (this.tokenCache.size >= MAX_CACHED_TOKENS) {
+      const oldest = this.tokenCache.keys().next();
+      if (oldest.done !== true) this.tokenCache.delete(oldest.value);
+    }
+    this.tokenCache.set(tokenHash, { principal, validUntil });
   }
 }
 

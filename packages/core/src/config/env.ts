@@ -71,8 +71,13 @@ export const envSchema = z.object({
     .refine((value) => /^[A-Za-z0-9_.-]{1,64}$/.test(value), {
       error: "MASKFILL_QUEUE_PREFIX must be 1-64 letters, digits, '_', '.' or '-'",
     }),
-  /** on: idle onnxruntime threads spin (best throughput on dedicated cores); off: they sleep (less CPU on shared cores). */
-  MASKFILL_THREAD_SPINNING: z.enum(["on", "off"], { error: "MASKFILL_THREAD_SPINNING must be on or off" }).default("on"),
+  /**
+   * on: idle onnxruntime threads spin (best throughput on cores the worker has to itself); off:
+   * they sleep, leaving the CPU to the web app, Redis and PostgreSQL on a shared host. Off is the
+   * default because spinning threads raised the sentence API's p99 latency from about 100 ms to
+   * over 300 ms at 200 requests/s on a 2-core host running the whole stack (docs/reliability.md).
+   */
+  MASKFILL_THREAD_SPINNING: z.enum(["on", "off"], { error: "MASKFILL_THREAD_SPINNING must be on or off" }).default("off"),
   /** Intra-op threads for the CPU provider; 0 lets onnxruntime choose. */
   MASKFILL_INTRA_OP_THREADS: z.coerce
     .number({ error: "MASKFILL_INTRA_OP_THREADS must be a number" })

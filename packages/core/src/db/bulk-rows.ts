@@ -62,6 +62,17 @@ export type FillMaskResultRow = z.infer<typeof fillMaskResultRowSchema>;
 export type TokenScoreRow = z.infer<typeof tokenScoreRowSchema>;
 export type SentenceScoreRow = z.infer<typeof sentenceScoreRowSchema>;
 
+/** The rows of one job in a bulk write that covers several jobs. */
+export interface JobRows<R> {
+  jobId: string;
+  rows: readonly R[];
+}
+
+/** Names the jobs of a failed multi-job write in an error message: "job X" or "jobs X, Y". */
+export function describeJobs(groups: readonly { jobId: string }[]): string {
+  return groups.length === 1 ? `job ${groups[0]!.jobId}` : `jobs ${groups.map((group) => group.jobId).join(", ")}`;
+}
+
 /**
  * Validates `jobId` and every row, then checks that no key occurs twice in the batch (the database
  * would keep one of them silently). Throws BulkWriteError naming the first bad row and field.

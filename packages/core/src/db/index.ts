@@ -16,10 +16,11 @@ export {
   type DatabaseClient,
   type FillMaskResultRow,
   type JobItemRow,
+  type JobRows,
   type SentenceScoreRow,
   type TokenScoreRow,
 } from "./bulk-rows";
-export { insertFillMaskResults } from "./insert-fill-mask-results";
+export { insertFillMaskResults, insertFillMaskResultsOfJobs } from "./insert-fill-mask-results";
 export { insertJobItems } from "./insert-job-items";
-export { insertSentenceScores, type InsertedScores } from "./insert-sentence-scores";
-export { itemOutcomeSchema, recordItemOutcomes, type ItemOutcome, type JobProgress } from "./record-item-outcomes";
+export { insertSentenceScores, insertSentenceScoresOfJobs, type InsertedScores } from "./insert-sentence-scores";
+export { itemOutcomeSchema, recordItemOutcomes, recordItemOutcomesOfJobs, type ItemOutcome, type JobProgress } from "./record-item-outcomes";

@@ -1,4 +1,4 @@
-import { parseRows, rethrowMissingParent, sentenceScoreRowSchema, type DatabaseClient, type SentenceScoreRow } from "./bulk-rows";
+import { describeJobs, parseRows, rethrowMissingParent, sentenceScoreRowSchema, type DatabaseClient, type JobRows, type SentenceScoreRow } from "./bulk-rows";
 import { BulkWriteError } from "./bulk-write-error";
 
 export interface InsertedScores {
@@ -13,9 +13,16 @@ export interface InsertedScores {
  * Returns the numbers of rows inserted. Throws BulkWriteError for invalid or duplicate rows and
  * when a row's item does not exist.
  */
-export async function insertSentenceScores(db: DatabaseClient, jobId: string, rows: readonly SentenceScoreRow[]): Promise<InsertedScores> {
-  const scores = parseRows("sentence score", jobId, rows, sentenceScoreRowSchema, (row) => `line ${row.lineNumber}`);
-  const tokens = scores.flatMap((score) => score.tokens.map((token) => ({ lineNumber: score.lineNumber, ...token })));
+export function insertSentenceScores(db: DatabaseClient, jobId: string, rows: readonly SentenceScoreRow[]): Promise<InsertedScores> {
+  return insertSentenceScoresOfJobs(db, [{ jobId, rows }]);
+}
+
+/** Inserts the sentence and token scores of several jobs in a single statement; see insertSentenceScores. */
+export async function insertSentenceScoresOfJobs(db: DatabaseClient, groups: readonly JobRows<SentenceScoreRow>[]): Promise<InsertedScores> {
+  const scores = groups.flatMap(({ jobId, rows }) =>
+    parseRows("sentence score", jobId, rows, sentenceScoreRowSchema, (row) => `line ${row.lineNumber}`).map((row) => ({ jobId, ...row })),
+  );
+  const tokens = scores.flatMap((score) => score.tokens.map((token) => ({ jobId: score.jobId, lineNumber: score.lineNumber, ...token })));
   assertUniquePositions(tokens);
   if (scores.length === 0) {
     return { sentences: 0, tokens: 0 };
@@ -25,8 +32,9 @@ export async function insertSentenceScores(db: DatabaseClient, jobId: string, ro
     const [counts] = await db.$queryRaw<{ sentences: number; tokens: number }[]>`
       WITH sentences AS (
         INSERT INTO sentence_scores (job_id, line_number, variant, model_name, pll, token_count, mean_pll, pseudo_perplexity)
-        SELECT ${jobId}::uuid, input.*
+        SELECT input.*
         FROM unnest(
+          ${scores.map((row) => row.jobId)}::uuid[],
           ${scores.map((row) => row.lineNumber)}::int[],
           ${scores.map((row) => row.variant)}::score_variant[],
           ${scores.map((row) => row.modelName)}::text[],
@@ -39,8 +47,9 @@ export async function insertSentenceScores(db: DatabaseClient, jobId: string, ro
         RETURNING 1
       ), tokens AS (
         INSERT INTO token_scores (job_id, line_number, position, token_id, token, word_index, log_prob)
-        SELECT ${jobId}::uuid, input.*
+        SELECT input.*
         FROM unnest(
+          ${tokens.map((row) => row.jobId)}::uuid[],
           ${tokens.map((row) => row.lineNumber)}::int[],
           ${tokens.map((row) => row.position)}::int[],
           ${tokens.map((row) => row.tokenId)}::int[],
@@ -54,17 +63,17 @@ export async function insertSentenceScores(db: DatabaseClient, jobId: string, ro
       SELECT (SELECT count(*) FROM sentences)::int AS sentences, (SELECT count(*) FROM tokens)::int AS tokens`;
     return { sentences: counts?.sentences ?? 0, tokens: counts?.tokens ?? 0 };
   } catch (error) {
-    rethrowMissingParent(error, `Cannot insert sentence scores for job ${jobId}: some rows refer to items that do not exist. Insert the job items first.`);
+    rethrowMissingParent(error, `Cannot insert sentence scores for ${describeJobs(groups)}: some rows refer to items that do not exist. Insert the job items first.`);
   }
 }
 
-function assertUniquePositions(tokens: readonly { lineNumber: number; position: number }[]): void {
+function assertUniquePositions(tokens: readonly { jobId: string; lineNumber: number; position: number }[]): void {
   const seen = new Set<string>();
   for (const token of tokens) {
     const key = `line ${token.lineNumber}, position ${token.position}`;
-    if (seen.has(key)) {
+    if (seen.has(`${token.jobId} ${key}`)) {
       throw new BulkWriteError("duplicate_rows", `Duplicate token score (${key}): each position may appear once per sentence.`);
     }
-    seen.add(key);
+    seen.add(`${token.jobId} ${key}`);
   }
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { lineNumberSchema, parseRows, type DatabaseClient } from "./bulk-rows";
+import { lineNumberSchema, parseRows, type DatabaseClient, type JobRows } from "./bulk-rows";
 import { BulkWriteError } from "./bulk-write-error";
 
 const optionalText = z
@@ -38,67 +38,91 @@ export interface JobProgress {
  * outcomes, and when the job or one of the items does not exist (then no item changes).
  */
 export async function recordItemOutcomes(db: DatabaseClient, jobId: string, outcomes: readonly ItemOutcome[]): Promise<JobProgress> {
-  const rows = parseRows("item outcome", jobId, outcomes, itemOutcomeSchema, (row) => `line ${row.lineNumber}`);
+  const progress = await recordItemOutcomesOfJobs(db, [{ jobId, rows: outcomes }]);
+  return progress.get(jobId)!;
+}
 
-  const [progress] = await db.$queryRaw<(JobProgress & { itemsMatched: number })[]>`
+/**
+ * Records the item outcomes of several jobs in one statement, with the guarantees of
+ * recordItemOutcomes, and returns each job's progress by job id. All or nothing: when a job or
+ * an item of any job is missing, no item changes and BulkWriteError names the first such job.
+ */
+export async function recordItemOutcomesOfJobs(db: DatabaseClient, groups: readonly JobRows<ItemOutcome>[]): Promise<Map<string, JobProgress>> {
+  const rows = groups.flatMap(({ jobId, rows: outcomes }) =>
+    parseRows("item outcome", jobId, outcomes, itemOutcomeSchema, (row) => `line ${row.lineNumber}`).map((row) => ({ jobId, ...row })),
+  );
+  const jobIds = [...new Set(groups.map((group) => group.jobId))];
+  if (jobIds.length !== groups.length) {
+    throw new BulkWriteError("duplicate_rows", "Each job may appear once in a multi-job outcome write; merge its outcomes first.");
+  }
+
+  const progressRows = await db.$queryRaw<(JobProgress & { jobId: string; itemsMatched: number })[]>`
     WITH input AS (
       SELECT *
       FROM unnest(
+        ${rows.map((row) => row.jobId)}::uuid[],
         ${rows.map((row) => row.lineNumber)}::int[],
         ${rows.map((row) => row.status)}::item_status[],
         ${rows.map((row) => row.errorCode ?? null)}::text[],
         ${rows.map((row) => row.error ?? null)}::text[],
         ${rows.map((row) => row.windowStart ?? null)}::int[],
         ${rows.map((row) => row.windowEnd ?? null)}::int[]
-      ) AS input (line_number, status, error_code, error, window_start, window_end)
+      ) AS input (job_id, line_number, status, error_code, error, window_start, window_end)
     ), previous AS (
       -- Lock the items first, so that a concurrent retry of the same chunk waits and then sees
       -- the status written here instead of counting the same change twice.
-      SELECT item.line_number, item.status AS old_status
+      SELECT item.job_id, item.line_number, item.status AS old_status
       FROM job_items item
-      JOIN input ON input.line_number = item.line_number
-      WHERE item.job_id = ${jobId}::uuid
+      JOIN input ON input.job_id = item.job_id AND input.line_number = item.line_number
       FOR UPDATE OF item
     ), changed AS (
       UPDATE job_items item
       SET status = input.status, error_code = input.error_code, error = input.error,
           window_start = input.window_start, window_end = input.window_end
       FROM input
-      JOIN previous ON previous.line_number = input.line_number
-      WHERE item.job_id = ${jobId}::uuid
+      JOIN previous ON previous.job_id = input.job_id AND previous.line_number = input.line_number
+      WHERE item.job_id = input.job_id
         AND item.line_number = input.line_number
         AND previous.old_status IS DISTINCT FROM input.status
         -- All or nothing: when an item is missing, no item changes and the caller gets an error.
         AND (SELECT count(*) FROM previous) = ${rows.length}
-      RETURNING previous.old_status, item.status AS new_status
+      RETURNING item.job_id, previous.old_status, item.status AS new_status
     ), delta AS (
       SELECT
-        (count(*) FILTER (WHERE new_status = 'completed') - count(*) FILTER (WHERE old_status = 'completed'))::int AS done,
-        (count(*) FILTER (WHERE new_status = 'failed') - count(*) FILTER (WHERE old_status = 'failed'))::int AS failed,
-        count(*)::int AS changed
-      FROM changed
+        job_ids.job_id,
+        (count(*) FILTER (WHERE changed.new_status = 'completed') - count(*) FILTER (WHERE changed.old_status = 'completed'))::int AS done,
+        (count(*) FILTER (WHERE changed.new_status = 'failed') - count(*) FILTER (WHERE changed.old_status = 'failed'))::int AS failed,
+        count(changed.job_id)::int AS changed
+      FROM unnest(${jobIds}::uuid[]) AS job_ids (job_id)
+      LEFT JOIN changed ON changed.job_id = job_ids.job_id
+      GROUP BY job_ids.job_id
     ), job AS (
       UPDATE jobs
       SET items_done = items_done + delta.done,
           items_failed = items_failed + delta.failed,
           updated_at = CASE WHEN delta.changed > 0 THEN now() ELSE updated_at END
       FROM delta
-      WHERE jobs.id = ${jobId}::uuid
-      RETURNING items_total, items_done, items_failed, delta.changed
+      WHERE jobs.id = delta.job_id
+      RETURNING jobs.id, items_total, items_done, items_failed, delta.changed
     )
-    SELECT job.items_total AS "itemsTotal", job.items_done AS "itemsDone", job.items_failed AS "itemsFailed",
-           job.changed AS "itemsChanged", (SELECT count(*) FROM previous)::int AS "itemsMatched"
+    SELECT job.id::text AS "jobId", job.items_total AS "itemsTotal", job.items_done AS "itemsDone", job.items_failed AS "itemsFailed",
+           job.changed AS "itemsChanged", (SELECT count(*) FROM previous WHERE previous.job_id = job.id)::int AS "itemsMatched"
     FROM job`;
 
-  if (progress === undefined) {
-    throw new BulkWriteError("missing_parent", `Cannot record item outcomes for job ${jobId}: the job does not exist.`);
+  const byJob = new Map(progressRows.map(({ jobId, itemsMatched, ...progress }) => [jobId, { progress, itemsMatched }]));
+  const result = new Map<string, JobProgress>();
+  for (const group of groups) {
+    const found = byJob.get(group.jobId);
+    if (found === undefined) {
+      throw new BulkWriteError("missing_parent", `Cannot record item outcomes for job ${group.jobId}: the job does not exist.`);
+    }
+    if (found.itemsMatched !== group.rows.length) {
+      throw new BulkWriteError(
+        "missing_parent",
+        `Cannot record outcomes for job ${group.jobId}: ${group.rows.length - found.itemsMatched} of ${group.rows.length} items do not exist. Insert the job items first.`,
+      );
+    }
+    result.set(group.jobId, found.progress);
   }
-  if (progress.itemsMatched !== rows.length) {
-    throw new BulkWriteError(
-      "missing_parent",
-      `Cannot record outcomes for job ${jobId}: ${rows.length - progress.itemsMatched} of ${rows.length} items do not exist. Insert the job items first.`,
-    );
-  }
-  const { itemsMatched: _matched, ...result } = progress;
   return result;
 }

@@ -2,4 +2,4 @@
 export { checkConcurrentJobs, checkCorpusRows, checkFillOptions, checkQueueDepth, checkSentence, checkUploadSize } from "./check-request.ts";
 export { LimitExceededError, type LimitCode } from "./limit-error.ts";
 export { limitsEnvSchema, loadLimits, type LimitsConfig } from "./limits-config.ts";
-export { RedisRateLimiter, type RateDecision } from "./rate-limiter.ts";
+export { RedisRateLimiter, type RateDecision, type RateRule } from "./rate-limiter.ts";

@@ -31,7 +31,7 @@ export { DEFAULT_JOB_OPTIONS } from "./job-options.ts";
 export { logConnectionErrors } from "./connection-log.ts";
 export { CORPUS_QUEUE, INTERACTIVE_QUEUE, chunkJobId, redisKeys } from "./names.ts";
 export { JobStore, type ItemInput, type JobView, type NewJob } from "./store/job-store.ts";
-export { JobMissingError, ResultWriter, type ItemOutcome, type KindOutcomes, type WriteSummary } from "./store/result-writer.ts";
+export { JobMissingError, ResultWriter, type ItemOutcome, type JobWrite, type KindOutcomes, type WriteSummary } from "./store/result-writer.ts";
 export { chunkLineNumbers, importCorpus, type ChunkRange, type ImportSummary } from "./corpus-import.ts";
 export {
   WORKER_STATE_TTL_SECONDS,

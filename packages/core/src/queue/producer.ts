@@ -15,11 +15,12 @@ import { logConnectionErrors } from "./connection-log.ts";
 import { chunkJobName, jobCatalog, kindOptions, type JobKind, type KindOptions } from "./catalog.ts";
 import { loadModelMessageSchema, type LoadModelMessage } from "./control.ts";
 import { chunkLineNumbers, importCorpus, type ChunkRange } from "./corpus-import.ts";
-import { InvalidRequestError, JobNotFoundError, QueueUnavailableError, ResultTimeoutError } from "./errors.ts";
+import { InvalidRequestError, JobNotFoundError, QueueUnavailableError } from "./errors.ts";
 import { DEFAULT_JOB_OPTIONS } from "./job-options.ts";
 import { CORPUS_QUEUE, INTERACTIVE_QUEUE, chunkJobId, redisKeys } from "./names.ts";
 import { JobStore, type JobView } from "./store/job-store.ts";
 import { readWorkerStates, type WorkerState } from "./worker-state.ts";
+import { SentenceWaiter, type SentenceWait } from "./sentence-waiter.ts";
 
 /** Connection settings of a producer; a subset of MaskfillConfig. */
 export interface ProducerConfig {
@@ -40,6 +41,8 @@ export interface SentenceRequest<K extends JobKind = JobKind> {
   text: string;
   /** Kind options (fill-mask: topK, targets, dropSpecialTokens; score: variant); defaults apply. */
   options?: Partial<KindOptions[K]>;
+  /** Id of the submitting user, stored as the job's owner; omitted for anonymous submissions. */
+  ownerId?: string | null;
 }
 
 export interface CorpusRequest<K extends JobKind = JobKind> {
@@ -53,6 +56,8 @@ export interface CorpusRequest<K extends JobKind = JobKind> {
   fileName?: string;
   /** File size in bytes, when the source is a stream; read from the file for a path source. */
   fileSize?: number;
+  /** Id of the submitting user, stored as the job's owner; omitted for anonymous submissions. */
+  ownerId?: string | null;
 }
 
 /** Items a retry queued: `items` is failedItems plus resumedItems. */
@@ -85,7 +90,7 @@ export class MaskfillProducer {
   private readonly interactive: Queue;
   private readonly corpus: Queue;
   private readonly store: JobStore;
-  private events: Promise<QueueEvents> | undefined;
+  private events: Promise<{ events: QueueEvents; waiter: SentenceWaiter }> | undefined;
 
   private constructor(
     private readonly config: ProducerConfig,
@@ -119,6 +124,53 @@ export class MaskfillProducer {
 
   /** Stores a sentence job and queues it; returns its id without waiting for the result. */
   async enqueueSentence<K extends JobKind>(request: SentenceRequest<K>): Promise<{ jobId: string }> {
+    return this.storeAndQueueSentence(request);
+  }
+
+  /**
+   * Submits one sentence and waits for its outcome. Throws ResultTimeoutError after `timeoutMs`
+   * (the job keeps running and its result still lands in Postgres) and InvalidRequestError for
+   * invalid options. Invalid text (for example no mask) comes back as an error outcome.
+   */
+  async submitSentence<K extends JobKind>(request: SentenceRequest<K>, wait: { timeoutMs?: number } = {}): Promise<SentenceOutcome<K>> {
+    const { waiter } = await this.queueEvents();
+    const timeoutMs = wait.timeoutMs ?? 30_000;
+    let registered: SentenceWait | undefined;
+    // The wait is registered between storing the row (which assigns the id) and queueing the
+    // job, so the completion event cannot arrive before its listener.
+    const { jobId } = await this.storeAndQueueSentence(request, (id) => {
+      registered = waiter.wait(id, timeoutMs);
+    }).catch((error: unknown) => {
+      registered?.cancel();
+      throw error;
+    });
+    return this.sentenceOutcome<K>(jobId, registered!);
+  }
+
+  /** Waits for a queued sentence job; see submitSentence for the errors. */
+  async waitForSentence<K extends JobKind>(jobId: string, timeoutMs: number): Promise<SentenceOutcome<K>> {
+    const { waiter } = await this.queueEvents();
+    const registered = waiter.wait(jobId, timeoutMs);
+    // A job that finished before the wait was registered is read back from Redis.
+    const job = await this.redisCall("reading the job", this.interactive.getJob(jobId)).catch((error: unknown) => {
+      registered.cancel();
+      throw error;
+    });
+    if (job === undefined) {
+      registered.cancel();
+      const view = await this.getJob(jobId);
+      throw new InvalidRequestError(`Job ${jobId} is no longer in the queue (status ${view.status}); read its result with getJob().`);
+    }
+    const state = await this.redisCall("reading the job state", job.getState());
+    if (state === "completed" || state === "failed") {
+      registered.cancel();
+      const finished = state === "completed" ? { completed: true as const, returnValue: job.returnvalue } : { completed: false as const, failedReason: job.failedReason };
+      return this.sentenceOutcome<K>(jobId, { finished: Promise.resolve(finished), cancel: () => undefined });
+    }
+    return this.sentenceOutcome<K>(jobId, registered);
+  }
+
+  private async storeAndQueueSentence<K extends JobKind>(request: SentenceRequest<K>, beforeQueueing?: (jobId: string) => void): Promise<{ jobId: string }> {
     const { kind, options } = parseKindOptions(request.kind, request.options);
     const payload = { text: request.text, options };
     const checked = jobCatalog[kind].safeParse({ jobId: "00000000-0000-4000-8000-000000000000", ...payload });
@@ -130,7 +182,9 @@ export class MaskfillProducer {
       modelName: "",
       modelVariant: "",
       items: [{ lineNumber: 1, text: request.text }],
+      ownerId: request.ownerId ?? null,
     });
+    beforeQueueing?.(jobId);
     try {
       await this.redisCall("queueing the sentence job", this.interactive.add(kind, { jobId, ...payload }, { jobId }));
     } catch (error) {
@@ -140,35 +194,11 @@ export class MaskfillProducer {
     return { jobId };
   }
 
-  /**
-   * Submits one sentence and waits for its outcome. Throws ResultTimeoutError after `timeoutMs`
-   * (the job keeps running and its result still lands in Postgres) and InvalidRequestError for
-   * invalid options. Invalid text (for example no mask) comes back as an error outcome.
-   */
-  async submitSentence<K extends JobKind>(request: SentenceRequest<K>, wait: { timeoutMs?: number } = {}): Promise<SentenceOutcome<K>> {
-    const events = await this.queueEvents();
-    const { jobId } = await this.enqueueSentence(request);
-    return this.waitForSentence<K>(jobId, wait.timeoutMs ?? 30_000, events);
-  }
-
-  /** Waits for a queued sentence job; see submitSentence for the errors. */
-  async waitForSentence<K extends JobKind>(jobId: string, timeoutMs: number, events?: QueueEvents): Promise<SentenceOutcome<K>> {
-    const queueEvents = events ?? (await this.queueEvents());
-    const job = await this.redisCall("reading the job", this.interactive.getJob(jobId));
-    if (job === undefined) {
-      const view = await this.getJob(jobId);
-      throw new InvalidRequestError(`Job ${jobId} is no longer in the queue (status ${view.status}); read its result with getJob().`);
-    }
-    try {
-      const outcome = (await job.waitUntilFinished(queueEvents, timeoutMs)) as Outcome<K extends "fill-mask" ? FillMaskResult : ScoreResult>;
-      return { jobId, ...outcome };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (message.includes("timed out")) {
-        throw new ResultTimeoutError(`No result for job ${jobId} within ${timeoutMs} ms; is a worker running? The job stays queued.`, jobId);
-      }
-      throw new Error(`Job ${jobId} failed: ${message}`);
-    }
+  private async sentenceOutcome<K extends JobKind>(jobId: string, wait: SentenceWait): Promise<SentenceOutcome<K>> {
+    const finished = await wait.finished;
+    if (!finished.completed) throw new Error(`Job ${jobId} failed: ${finished.failedReason}`);
+    const outcome = finished.returnValue as Outcome<K extends "fill-mask" ? FillMaskResult : ScoreResult>;
+    return { jobId, ...outcome };
   }
 
   /**
@@ -189,6 +219,7 @@ export class MaskfillProducer {
       modelVariant: "",
       ...(fileName === undefined ? {} : { fileName }),
       ...(fileSize === undefined ? {} : { fileSize }),
+      ownerId: request.ownerId ?? null,
     });
 
     const input = typeof request.source === "string" ? createReadStream(request.source) : request.source;
@@ -285,7 +316,11 @@ export class MaskfillProducer {
   async close(): Promise<void> {
     const events = this.events;
     this.events = undefined;
-    if (events !== undefined) await (await events).close();
+    if (events !== undefined) {
+      const { events: queueEvents, waiter } = await events;
+      waiter.rejectAll(new QueueUnavailableError("The producer closed before the job finished."));
+      await queueEvents.close();
+    }
     await this.interactive.close();
     await this.corpus.close();
     await this.redis.quit();
@@ -325,7 +360,7 @@ export class MaskfillProducer {
     }
   }
 
-  private queueEvents(): Promise<QueueEvents> {
+  private queueEvents(): Promise<{ events: QueueEvents; waiter: SentenceWaiter }> {
     this.events ??= (async () => {
       const events = new QueueEvents(INTERACTIVE_QUEUE, {
         // QueueEvents blocks on Redis, so its connection must retry without limit.
@@ -333,8 +368,9 @@ export class MaskfillProducer {
         prefix: this.config.queuePrefix,
       });
       logConnectionErrors(events, `events:${INTERACTIVE_QUEUE}`, this.logger);
+      const waiter = new SentenceWaiter(events);
       await this.redisCall("connecting to queue events", events.waitUntilReady());
-      return events;
+      return { events, waiter };
     })();
     return this.events;
   }

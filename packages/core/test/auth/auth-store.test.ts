@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { AuthError, AuthStore, hashSecret, hasRole } from "../../src/auth/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../src/testing/index.ts";
@@ -155,6 +155,59 @@ describe("AuthStore API tokens", () => {
     const error = await caught(store.createApiToken({ userId: user.id, name: "bad\u0000name" }));
     expect(error.message).toBe('name must not contain control characters (got "bad\\u0000name")');
     expect((await caught(store.revokeApiToken("00000000-0000-4000-8000-000000000000"))).code).toBe("not_found");
+  });
+});
+
+describe("AuthStore token cache", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("serves a resolved token from memory until tokenCacheMs passes", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const cachingStore = new AuthStore(database.prisma, { tokenCacheMs: 2_000 });
+    const user = await store.createUser({ username: "judy", password: "judy password 12", role: "operator" });
+    const { token, view } = await store.createApiToken({ userId: user.id, name: "cached" });
+    expect((await cachingStore.resolveApiToken(token))?.tokenId).toBe(view.id);
+
+    // Revoked by another store, as another web instance or the CLI would: the cached entry holds.
+    await store.revokeApiToken(view.id);
+    vi.setSystemTime(Date.now() + 1_999);
+    expect((await cachingStore.resolveApiToken(token))?.tokenId).toBe(view.id);
+    vi.setSystemTime(Date.now() + 2);
+    expect(await cachingStore.resolveApiToken(token)).toBeNull();
+    expect(await store.resolveApiToken(token)).toBeNull();
+  });
+
+  it("forgets cached tokens at once when it revokes a token or disables a user", async () => {
+    const cachingStore = new AuthStore(database.prisma, { tokenCacheMs: 60_000 });
+    const user = await store.createUser({ username: "ken", password: "ken password 123", role: "operator" });
+    const first = await store.createApiToken({ userId: user.id, name: "first" });
+    const second = await store.createApiToken({ userId: user.id, name: "second" });
+    expect(await cachingStore.resolveApiToken(first.token)).not.toBeNull();
+    expect(await cachingStore.resolveApiToken(second.token)).not.toBeNull();
+    await cachingStore.revokeApiToken(first.view.id);
+    expect(await cachingStore.resolveApiToken(first.token)).toBeNull();
+    expect(await cachingStore.resolveApiToken(second.token)).not.toBeNull();
+    await cachingStore.disableUser(user.id);
+    expect(await cachingStore.resolveApiToken(second.token)).toBeNull();
+  });
+
+  it("never serves a cached token past its expiry", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const cachingStore = new AuthStore(database.prisma, { tokenCacheMs: 60_000 });
+    const user = await store.createUser({ username: "lena", password: "lena password 12", role: "viewer" });
+    const { token, view } = await store.createApiToken({ userId: user.id, name: "expiring" });
+    const expiresAt = new Date(Date.now() + 1_000);
+    await database.prisma.apiToken.update({ where: { id: view.id }, data: { expiresAt } });
+    expect(await cachingStore.resolveApiToken(token)).not.toBeNull();
+    vi.setSystemTime(expiresAt.getTime());
+    expect(await cachingStore.resolveApiToken(token)).toBeNull();
+  });
+
+  it("rejects an invalid tokenCacheMs naming the value", () => {
+    expect(() => new AuthStore(database.prisma, { tokenCacheMs: -1 })).toThrow("tokenCacheMs must be a whole number of milliseconds from 0 to 60000 (got -1)");
+    expect(() => new AuthStore(database.prisma, { tokenCacheMs: 1.5 })).toThrow("(got 1.5)");
   });
 });
 

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { BulkWriteError } from "../../src/db/bulk-write-error";
 import type { FillMaskResultRow, SentenceScoreRow } from "../../src/db/bulk-rows";
-import { insertFillMaskResults } from "../../src/db/insert-fill-mask-results";
+import { insertFillMaskResults, insertFillMaskResultsOfJobs } from "../../src/db/insert-fill-mask-results";
 import { insertJobItems } from "../../src/db/insert-job-items";
 import { insertSentenceScores } from "../../src/db/insert-sentence-scores";
-import { recordItemOutcomes } from "../../src/db/record-item-outcomes";
+import { recordItemOutcomes, recordItemOutcomesOfJobs } from "../../src/db/record-item-outcomes";
 import { createTestDatabase, type TestDatabase } from "../../src/testing/database";
 
 import { caughtError } from "./caught-error";
@@ -331,6 +331,59 @@ describe("recordItemOutcomes", () => {
     const error = await caughtError(recordItemOutcomes(database.prisma, jobId, [{ lineNumber: 1, status: "pending" as "completed" }]), BulkWriteError);
 
     expect(error.message).toBe('Invalid item outcome at index 0: status must be "completed" or "failed" (got "pending").');
+  });
+});
+
+describe("writes of several jobs in one statement", () => {
+  async function secondJob(): Promise<string> {
+    const job = await database.prisma.job.create({
+      data: { kind: "fill_mask", source: "corpus", modelName: "mini-roberta", modelVariant: "fp32", itemsTotal: 2 },
+    });
+    await insertJobItems(database.prisma, job.id, items(2));
+    return job.id;
+  }
+
+  it("records each job's outcomes and returns each job's counters", async () => {
+    await insertJobItems(database.prisma, jobId, items(4));
+    const other = await secondJob();
+    expect(await insertFillMaskResultsOfJobs(database.prisma, [{ jobId, rows: predictions([1]) }, { jobId: other, rows: predictions([1, 2]) }])).toBe(18);
+
+    const progress = await recordItemOutcomesOfJobs(database.prisma, [
+      { jobId, rows: [{ lineNumber: 1, status: "completed" }] },
+      { jobId: other, rows: [{ lineNumber: 1, status: "completed" }, { lineNumber: 2, status: "failed", errorCode: "no_mask", error: "No mask." }] },
+    ]);
+    expect(Object.fromEntries(progress)).toEqual({
+      [jobId]: { itemsTotal: 4, itemsDone: 1, itemsFailed: 0, itemsChanged: 1 },
+      [other]: { itemsTotal: 2, itemsDone: 1, itemsFailed: 1, itemsChanged: 2 },
+    });
+    expect(await database.prisma.fillMaskResult.count({ where: { jobId: other } })).toBe(12);
+  });
+
+  it("changes no job when an item of one job is missing", async () => {
+    await insertJobItems(database.prisma, jobId, items(4));
+    const other = await secondJob();
+    const error = await caughtError(
+      recordItemOutcomesOfJobs(database.prisma, [
+        { jobId, rows: [{ lineNumber: 1, status: "completed" }] },
+        { jobId: other, rows: [{ lineNumber: 9, status: "completed" }] },
+      ]),
+      BulkWriteError,
+    );
+    expect(error.message).toBe(`Cannot record outcomes for job ${other}: 1 of 1 items do not exist. Insert the job items first.`);
+    expect(await database.prisma.jobItem.count({ where: { jobId: { in: [jobId, other] }, status: { not: "pending" } } })).toBe(0);
+    const job = await database.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect([job.itemsDone, job.itemsFailed]).toEqual([0, 0]);
+  });
+
+  it("rejects a job named twice", async () => {
+    const error = await caughtError(
+      recordItemOutcomesOfJobs(database.prisma, [
+        { jobId, rows: [] },
+        { jobId, rows: [] },
+      ]),
+      BulkWriteError,
+    );
+    expect(error.message).toBe("Each job may appear once in a multi-job outcome write; merge its outcomes first.");
   });
 });
 

@@ -64,6 +64,45 @@ describe("RedisRateLimiter", () => {
     expect(allowed).toBe(true);
   });
 
+  it("checks several rules in one call and stops at the first rejection", async () => {
+    const limiter = new RedisRateLimiter(redis, prefix);
+    const rules = [
+      { key: "multi:account", limit: 2, windowSeconds: 60 },
+      { key: "multi:ip", limit: 1, windowSeconds: 60 },
+    ];
+    expect((await limiter.consumeAll(rules)).map((decision) => [decision.allowed, decision.remaining])).toEqual([
+      [true, 1],
+      [true, 0],
+    ]);
+    // The IP rule rejects, after the account rule counted the request.
+    const second = await limiter.consumeAll(rules);
+    expect(second.map((decision) => [decision.allowed, decision.remaining])).toEqual([
+      [true, 0],
+      [false, 0],
+    ]);
+    expect(second[1]?.retryAfterSeconds).toBeGreaterThanOrEqual(59);
+    expect(second[1]?.retryAfterSeconds).toBeLessThanOrEqual(60);
+
+    // A first rule that rejects leaves the later ones uncounted.
+    const reversed = await limiter.consumeAll([rules[0]!, { key: "multi:fresh", limit: 1, windowSeconds: 60 }]);
+    expect(reversed.map((decision) => decision.allowed)).toEqual([false]);
+    expect((await limiter.consume("multi:fresh", 1, 60)).allowed).toBe(true);
+  });
+
+  it("loads its script again after Redis forgot it", async () => {
+    const limiter = new RedisRateLimiter(redis, prefix);
+    expect((await limiter.consume("flushed", 2, 60)).allowed).toBe(true);
+    await redis.script("FLUSH");
+    expect((await limiter.consume("flushed", 2, 60)).remaining).toBe(0);
+  });
+
+  it("rejects invalid rules naming the value", async () => {
+    const limiter = new RedisRateLimiter(redis, prefix);
+    await expect(limiter.consumeAll([])).rejects.toThrow("rules must contain at least one rule");
+    await expect(limiter.consumeAll([{ key: "bad", limit: 0, windowSeconds: 60 }])).rejects.toThrow("limit must be a whole number of at least 1 (got 0)");
+    await expect(limiter.consumeAll([{ key: "bad", limit: 1, windowSeconds: 0 }])).rejects.toThrow("windowSeconds must be greater than 0 (got 0)");
+  });
+
   it("sets an expiry on every key", async () => {
     const limiter = new RedisRateLimiter(redis, prefix);
     await limiter.consume("ttl", 10, 60);

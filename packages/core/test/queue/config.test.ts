@@ -18,7 +18,7 @@ describe("loadConfig", () => {
       chunkSize: 256,
       queuePrefix: "maskfill",
       intraOpThreads: 0,
-      threadSpinning: true,
+      threadSpinning: false,
       lockDurationMs: 30_000,
       shutdownGraceMs: 25_000,
       workerId: "",

@@ -30,7 +30,7 @@ function readSecureCookies(value: string | undefined): boolean {
  */
 export function authServices(): AuthServices {
   if (holder.maskfillAuthServices !== undefined) return holder.maskfillAuthServices;
-  const { prisma, config } = services();
+  const { prisma, config, env } = services();
   const mode = readAuthMode();
   const limits = loadLimits();
   // A connection of its own that fails fast, so a Redis outage turns into a 503 instead of a
@@ -39,7 +39,7 @@ export function authServices(): AuthServices {
   redis.on("error", (error) => logger.warn({ err: error }, "Redis connection of the rate limiter failed; retrying"));
   holder.maskfillAuthServices = {
     mode,
-    store: new AuthStore(prisma),
+    store: new AuthStore(prisma, { tokenCacheMs: env.tokenCacheMs }),
     limiter: new RedisRateLimiter(redis, `${config.queuePrefix}:ratelimit`),
     limits,
     secureCookies: readSecureCookies(process.env.MASKFILL_COOKIE_SECURE),

@@ -2,7 +2,7 @@
 export { authServices, type AuthServices } from "./auth-services.ts";
 export { withAuthErrors } from "./auth-errors.ts";
 export { clientIp } from "./client-ip.ts";
-export { assertCanChangeJob, recordJobOwner } from "./job-access.ts";
+export { assertCanChangeJob, ownerIdOf } from "./job-access.ts";
 export { authenticate, requireRole } from "./require-role.ts";
 export { assertSameOrigin } from "./same-origin.ts";
 export { clearedSessionCookie, readSessionCookie, SESSION_COOKIE, sessionCookie } from "./session-cookie.ts";

@@ -14,8 +14,7 @@ export async function assertCanChangeJob(prisma: PrismaClient, principal: Princi
   throw new ApiError(403, "not_job_owner", "auth.notJobOwner", { id: jobId }, { retryable: false });
 }
 
-/** Records the caller as the owner of a job it just submitted; does nothing for the anonymous admin of MASKFILL_AUTH=off. */
-export async function recordJobOwner(prisma: PrismaClient, principal: Principal, jobId: string): Promise<void> {
-  if (principal.userId === "") return;
-  await prisma.job.update({ where: { id: jobId }, data: { ownerId: principal.userId }, select: { id: true } });
+/** Returns the owner id to store on a job the caller submits: null for the anonymous admin of MASKFILL_AUTH=off. */
+export function ownerIdOf(principal: Principal): string | null {
+  return principal.userId === "" ? null : principal.userId;
 }

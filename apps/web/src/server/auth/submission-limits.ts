@@ -1,6 +1,6 @@
 import type { Principal } from "@maskfill/core/auth";
 import type { PrismaClient } from "@maskfill/core/db";
-import { checkConcurrentJobs, checkFillOptions, checkQueueDepth, checkSentence, LimitExceededError, type LimitCode, type RateDecision } from "@maskfill/core/limits";
+import { checkConcurrentJobs, checkFillOptions, checkQueueDepth, checkSentence, LimitExceededError, type LimitCode, type RateDecision, type RateRule } from "@maskfill/core/limits";
 import { localeOfRequest } from "../../i18n/server.ts";
 import { translatorFor, type MessageKey } from "../../i18n/translate.ts";
 import { ApiError } from "../http/api-error.ts";
@@ -56,15 +56,22 @@ async function asApiError<T>(action: () => T | Promise<T>, params?: Record<strin
 }
 
 /**
- * Counts one request under a rate-limit key. Throws ApiError 503 queue_unavailable when Redis
- * cannot be reached, so a Redis outage reads as one and not as an internal error.
+ * Counts one request under each rate-limit rule in one Redis call (see RedisRateLimiter.consumeAll).
+ * Throws ApiError 503 queue_unavailable when Redis cannot be reached, so a Redis outage reads as
+ * one and not as an internal error.
  */
-export async function consumeRate(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
+export async function consumeRates(rules: readonly RateRule[]): Promise<RateDecision[]> {
   try {
-    return await authServices().limiter.consume(key, limit, windowSeconds);
+    return await authServices().limiter.consumeAll(rules);
   } catch (error) {
     throw new ApiError(503, "queue_unavailable", "errors.queueUnavailable", {}, { cause: error });
   }
+}
+
+/** Counts one request under a rate-limit key; see consumeRates for the errors. */
+export async function consumeRate(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
+  const [decision] = await consumeRates([{ key, limit, windowSeconds }]);
+  return decision!;
 }
 
 /**
@@ -76,17 +83,17 @@ export async function enforceSubmissionRate(request: Request, principal: Princip
   const account = principal.tokenId === undefined ? `user:${principal.userId || principal.username}` : `token:${principal.tokenId}`;
   const ip = clientIp(request);
   const rules = [
-    { key: account, limit: limits.ratePerToken, scope: "auth.scopeToken" as const },
-    { key: `ip:${ip}`, limit: limits.ratePerIp, scope: "auth.scopeIp" as const },
+    { key: account, limit: limits.ratePerToken, windowSeconds: limits.rateWindowSeconds, scope: "auth.scopeToken" as const },
+    { key: `ip:${ip}`, limit: limits.ratePerIp, windowSeconds: limits.rateWindowSeconds, scope: "auth.scopeIp" as const },
   ];
-  for (const rule of rules) {
-    const decision = await consumeRate(rule.key, rule.limit, limits.rateWindowSeconds);
-    if (!decision.allowed) {
-      const error = new LimitExceededError("rate_limited", `rate limit ${rule.key} exceeded`, rule.limit, rule.limit + 1, decision.retryAfterSeconds);
-      const scope = translatorFor(localeOfRequest(request))(rule.scope);
-      throw limitToApiError(error, { scope, window: limits.rateWindowSeconds });
-    }
-  }
+  const decisions = await consumeRates(rules);
+  decisions.forEach((decision, index) => {
+    const rule = rules[index]!;
+    if (decision.allowed) return;
+    const error = new LimitExceededError("rate_limited", `rate limit ${rule.key} exceeded`, rule.limit, rule.limit + 1, decision.retryAfterSeconds);
+    const scope = translatorFor(localeOfRequest(request))(rule.scope);
+    throw limitToApiError(error, { scope, window: limits.rateWindowSeconds });
+  });
 }
 
 /** Checks a single sentence and its fill-mask options against the configured caps; throws ApiError 422. */

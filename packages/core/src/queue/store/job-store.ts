@@ -41,6 +41,8 @@ export interface NewJob {
   fileSize?: number;
   /** Items known up front (a single sentence); corpus items are added with insertItems. */
   items?: ItemInput[];
+  /** Id of the user who submits the job; omitted or null for anonymous submissions. */
+  ownerId?: string | null;
 }
 
 /** Job and item rows in Postgres: creation, status transitions and reads. Results go through ResultWriter. */
@@ -50,6 +52,8 @@ export class JobStore {
   /** Inserts a job in status "queued" with its known items and returns its id. */
   async createJob(job: NewJob): Promise<string> {
     const items = job.items ?? [];
+    const [item] = items;
+    if (items.length === 1 && item !== undefined) return this.createSingleItemJob(job, item);
     const created = await this.prisma.job.create({
       data: {
         kind: DB_KIND[job.kind],
@@ -60,11 +64,33 @@ export class JobStore {
         fileName: job.fileName ?? null,
         fileSize: job.fileSize ?? null,
         itemsTotal: items.length,
+        ownerId: job.ownerId ?? null,
         items: { create: items },
       },
       select: { id: true },
     });
     return created.id;
+  }
+
+  /**
+   * Inserts a job and its only item in one statement. Sentence submissions take this path on
+   * every API request, and one round trip costs the web process far less CPU than the nested
+   * create's transaction.
+   */
+  private async createSingleItemJob(job: NewJob, item: ItemInput): Promise<string> {
+    const rows = await this.prisma.$queryRaw<{ job_id: string }[]>`
+      WITH job AS (
+        INSERT INTO "jobs" ("kind", "source", "options", "model_name", "model_variant", "file_name", "file_size", "items_total", "owner_id")
+        VALUES (${DB_KIND[job.kind]}::"job_kind", ${job.source}::"job_source", ${JSON.stringify(job.options)}::jsonb, ${job.modelName},
+                ${job.modelVariant}, ${job.fileName ?? null}, ${job.fileSize ?? null}, 1, ${job.ownerId ?? null}::uuid)
+        RETURNING "id"
+      )
+      INSERT INTO "job_items" ("job_id", "line_number", "text")
+      SELECT "id", ${item.lineNumber}, ${item.text} FROM job
+      RETURNING "job_id"::text AS job_id`;
+    const row = rows[0];
+    if (row === undefined) throw new Error("Inserting the job returned no row");
+    return row.job_id;
   }
 
   /** Inserts items in one statement; rows that already exist are kept, so a repeated call adds nothing. */

@@ -1,7 +1,8 @@
-import { insertFillMaskResults } from "../../db/insert-fill-mask-results.ts";
-import { insertSentenceScores } from "../../db/insert-sentence-scores.ts";
-import { recordItemOutcomes, type ItemOutcome as ItemStatusRow } from "../../db/record-item-outcomes.ts";
-import type { FillMaskResultRow, SentenceScoreRow } from "../../db/bulk-rows.ts";
+import { insertFillMaskResultsOfJobs } from "../../db/insert-fill-mask-results.ts";
+import { insertSentenceScoresOfJobs } from "../../db/insert-sentence-scores.ts";
+import { recordItemOutcomesOfJobs, type ItemOutcome as ItemStatusRow } from "../../db/record-item-outcomes.ts";
+import type { FillMaskResultRow, JobRows, SentenceScoreRow } from "../../db/bulk-rows.ts";
+import { finishJobsIfDone } from "./finish-jobs.ts";
 import type { Prisma, PrismaClient } from "../../db/generated/client.ts";
 import type { FillMaskResult, Outcome, ScoreResult } from "../../engine/types.ts";
 
@@ -47,20 +48,67 @@ export class ResultWriter {
 
   /** Stores the outcomes of some items of one job; see the class comment for the guarantees. */
   async write(jobId: string, data: KindOutcomes, model: { name: string; variant: string }): Promise<WriteSummary> {
-    return this.prisma.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ status: string }[]>`
-        SELECT status::text AS status FROM jobs WHERE id = ${jobId}::uuid FOR UPDATE`;
-      const status = locked[0]?.status;
-      if (status === undefined) throw new JobMissingError(`Job ${jobId} does not exist; it may have been deleted.`);
-      if (status === "cancelled") return { changed: 0, jobStatus: status, itemsTotal: 0, itemsDone: 0, itemsFailed: 0 };
+    const [result] = await this.writeMany([{ jobId, data, model }]);
+    if (result instanceof JobMissingError) throw result;
+    return result!;
+  }
 
-      if (data.kind === "fill-mask") await insertFillMaskResults(tx, jobId, fillMaskRows(data.outcomes));
-      else await insertSentenceScores(tx, jobId, scoreRows(data.outcomes, model.name));
-      const progress = await recordItemOutcomes(tx, jobId, statusRows(data.outcomes));
-      const jobStatus = await finishIfDone(tx, jobId, model);
-      return { changed: progress.itemsChanged, jobStatus, itemsTotal: progress.itemsTotal, itemsDone: progress.itemsDone, itemsFailed: progress.itemsFailed };
+  /**
+   * Stores the outcomes of several jobs in one transaction of five statements, whatever the
+   * number of jobs, with the guarantees of write() for each job. Returns one entry per write, in
+   * order: its summary, or a JobMissingError when its job row is gone (the other jobs are still
+   * written). Any other error rolls back every write and is thrown, so the caller can retry the
+   * writes one by one.
+   */
+  async writeMany(writes: readonly JobWrite[]): Promise<(WriteSummary | JobMissingError)[]> {
+    if (writes.length === 0) return [];
+    const ids = [...new Set(writes.map((write) => write.jobId))];
+    if (ids.length !== writes.length) throw new RangeError("writeMany takes at most one write per job; merge the outcomes of a job first");
+    return this.prisma.$transaction(async (tx) => {
+      // Locks are taken in id order, so two concurrent calls cannot deadlock on the same jobs.
+      const locked = await tx.$queryRaw<{ id: string; status: string }[]>`
+        SELECT id::text AS id, status::text AS status FROM jobs WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+      const statuses = new Map(locked.map((row) => [row.id, row.status]));
+      const writable = writes.filter((write) => statuses.has(write.jobId) && statuses.get(write.jobId) !== "cancelled");
+      const progress = await writeLockedJobs(tx, writable);
+      return writes.map((write): WriteSummary | JobMissingError => {
+        const status = statuses.get(write.jobId);
+        if (status === undefined) return new JobMissingError(`Job ${write.jobId} does not exist; it may have been deleted.`);
+        return progress.get(write.jobId) ?? { changed: 0, jobStatus: status, itemsTotal: 0, itemsDone: 0, itemsFailed: 0 };
+      });
     }, TRANSACTION_LIMITS);
   }
+}
+
+/** One job's outcomes for ResultWriter.writeMany. */
+export interface JobWrite {
+  jobId: string;
+  data: KindOutcomes;
+  model: { name: string; variant: string };
+}
+
+/** Writes the outcomes of jobs whose rows this transaction has locked; one statement per step. */
+async function writeLockedJobs(tx: Prisma.TransactionClient, writes: readonly JobWrite[]): Promise<Map<string, WriteSummary>> {
+  if (writes.length === 0) return new Map();
+  const fillMask: JobRows<FillMaskResultRow>[] = [];
+  const scores: JobRows<SentenceScoreRow>[] = [];
+  for (const { jobId, data, model } of writes) {
+    if (data.kind === "fill-mask") fillMask.push({ jobId, rows: fillMaskRows(data.outcomes) });
+    else scores.push({ jobId, rows: scoreRows(data.outcomes, model.name) });
+  }
+  if (fillMask.length > 0) await insertFillMaskResultsOfJobs(tx, fillMask);
+  if (scores.length > 0) await insertSentenceScoresOfJobs(tx, scores);
+  const progress = await recordItemOutcomesOfJobs(
+    tx,
+    writes.map(({ jobId, data }) => ({ jobId, rows: statusRows(data.outcomes) })),
+  );
+  const statuses = await finishJobsIfDone(tx, writes);
+  const summaries = new Map<string, WriteSummary>();
+  for (const { jobId } of writes) {
+    const job = progress.get(jobId)!;
+    summaries.set(jobId, { changed: job.itemsChanged, jobStatus: statuses.get(jobId)!, itemsTotal: job.itemsTotal, itemsDone: job.itemsDone, itemsFailed: job.itemsFailed });
+  }
+  return summaries;
 }
 
 function fillMaskRows(outcomes: ItemOutcome<FillMaskResult>[]): FillMaskResultRow[] {
@@ -101,45 +149,4 @@ function statusRows(outcomes: ItemOutcome<FillMaskResult | ScoreResult>[]): Item
       ? { lineNumber, status: "completed", windowStart: outcome.value.window?.start ?? null, windowEnd: outcome.value.window?.end ?? null }
       : { lineNumber, status: "failed", errorCode: outcome.error.code, error: outcome.error.message },
   );
-}
-
-/**
- * Records the model, and finishes a queued or running job once every item is done. A
- * single-sentence job whose item failed ends "failed" with the item's error. A corpus job ends
- * "completed" with its failed items counted in items_failed, or "failed" with the code
- * all_items_failed when no item succeeded. Returns the job's status.
- */
-async function finishIfDone(tx: Prisma.TransactionClient, jobId: string, model: { name: string; variant: string }): Promise<string> {
-  const rows = await tx.$queryRaw<{ status: string }[]>`
-    WITH failed_item AS (
-      SELECT line_number, error_code, error FROM job_items
-      WHERE job_id = ${jobId}::uuid AND status = 'failed' ORDER BY line_number LIMIT 1
-    )
-    UPDATE jobs SET
-      status = CASE
-        WHEN status NOT IN ('queued', 'running') OR items_done + items_failed < items_total THEN status
-        WHEN source = 'sentence' AND items_failed > 0 THEN 'failed'::job_status
-        WHEN items_done = 0 AND items_failed > 0 THEN 'failed'::job_status
-        ELSE 'completed'::job_status END,
-      error_code = CASE
-        WHEN status NOT IN ('queued', 'running') OR items_done + items_failed < items_total THEN error_code
-        WHEN source = 'sentence' AND items_failed > 0 THEN (SELECT error_code FROM failed_item)
-        WHEN items_done = 0 AND items_failed > 0 THEN 'all_items_failed'
-        ELSE error_code END,
-      error = CASE
-        WHEN status NOT IN ('queued', 'running') OR items_done + items_failed < items_total THEN error
-        WHEN source = 'sentence' AND items_failed > 0 THEN (SELECT error FROM failed_item)
-        WHEN items_done = 0 AND items_failed > 0 THEN
-          'All ' || items_failed || ' items failed; first error (line ' || (SELECT line_number FROM failed_item) || '): ' || (SELECT error FROM failed_item)
-        ELSE error END,
-      finished_at = CASE
-        WHEN status IN ('queued', 'running') AND items_done + items_failed >= items_total THEN now()
-        ELSE finished_at END,
-      model_name = CASE WHEN model_name = '' THEN ${model.name} ELSE model_name END,
-      model_variant = CASE WHEN model_variant = '' THEN ${model.variant} ELSE model_variant END,
-      started_at = COALESCE(started_at, now()),
-      updated_at = now()
-    WHERE id = ${jobId}::uuid
-    RETURNING status::text AS status`;
-  return rows[0]!.status;
 }

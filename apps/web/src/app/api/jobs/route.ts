@@ -1,6 +1,6 @@
 import { readJson, readQuery } from "../../../server/http/read-body.ts";
 import { json, route } from "../../../server/http/route.ts";
-import { authServices, enforceConcurrentJobs, enforceFillOptions, enforceSubmissionRate, recordJobOwner, requireRole } from "../../../server/auth/index.ts";
+import { authServices, enforceConcurrentJobs, enforceFillOptions, enforceSubmissionRate, ownerIdOf, requireRole } from "../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../server/http/producer-errors.ts";
 import { findJob, listJobs } from "../../../server/jobs.ts";
 import { claimUpload, readUploadMeta, releaseUpload, removeUpload } from "../../../server/uploads.ts";
@@ -51,6 +51,7 @@ export const POST = route(async (request) => {
       source: claim.path,
       corpus: { ...corpus, limits: { maxRows: authServices().limits.maxCorpusRows } },
       fileName: meta.fileName,
+      ownerId: ownerIdOf(principal),
     });
   } catch (error) {
     // The upload stays usable, so the user can fix the settings and submit it again.
@@ -58,7 +59,6 @@ export const POST = route(async (request) => {
     throw classifyProducerError(error) ?? error;
   }
 
-  await recordJobOwner(prisma, principal, submission.jobId);
   await removeUpload(env.uploadDir, body.uploadId, claim);
   logger.info({ jobId: submission.jobId, uploadId: body.uploadId, rows: submission.rows, invalidRows: submission.invalidRows, chunks: submission.chunks }, "Corpus job submitted");
   return json({ job: await findJob(prisma, submission.jobId), rows: submission.rows, invalidRows: submission.invalidRows }, 201);

@@ -1,9 +1,8 @@
-import { readJson } from "../../../server/http/read-body.ts";
-import { ApiError } from "../../../server/http/api-error.ts";
 import { json, route, methodNotAllowed } from "../../../server/http/route.ts";
-import { enforceQueueDepth, enforceSentenceLimits, enforceSubmissionRate, recordJobOwner, requireRole } from "../../../server/auth/index.ts";
+import { enforceSentenceLimits, ownerIdOf, requireRole } from "../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../server/http/producer-errors.ts";
 import { services } from "../../../server/services.ts";
+import { admitSentenceRequest } from "../../../server/http/admit-sentence-request.ts";
 import { predictRequestSchema } from "../../../lib/schemas.ts";
 import type { PredictResponse } from "../../../lib/api-types.ts";
 import { logger } from "../../../server/logger.ts";
@@ -21,26 +20,19 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request) => {
   const principal = await requireRole(request, "operator");
   const started = performance.now();
-  await enforceSubmissionRate(request, principal);
-  const body = await readJson(request, predictRequestSchema);
-  assertCorpusText(body.text, "text");
-  await enforceSentenceLimits(body.text, body);
-  const { producer, env, queues, prisma } = services();
-  await enforceQueueDepth(() => queues.interactive.getWaitingCount());
-
-  const workers = await producer.listWorkers();
-  if (!workers.some((worker) => worker.status === "ready")) {
-    throw new ApiError(503, "no_worker", "errors.noWorker", {}, { retryable: true });
-  }
+  const { producer, env } = services();
+  const body = await admitSentenceRequest(request, principal, predictRequestSchema, async (parsed) => {
+    assertCorpusText(parsed.text, "text");
+    await enforceSentenceLimits(parsed.text, parsed);
+  });
 
   const options = { topK: body.topK, ...(body.targets === undefined ? {} : { targets: body.targets }) };
   let outcome;
   try {
-    outcome = await producer.submitSentence({ kind: "fill-mask", text: body.text, options }, { timeoutMs: env.predictTimeoutMs });
+    outcome = await producer.submitSentence({ kind: "fill-mask", text: body.text, options, ownerId: ownerIdOf(principal) }, { timeoutMs: env.predictTimeoutMs });
   } catch (error) {
     throw classifyProducerError(error, { timeoutMs: env.predictTimeoutMs }) ?? error;
   }
-  await recordJobOwner(prisma, principal, outcome.jobId);
   if (!outcome.ok) {
     logger.info({ jobId: outcome.jobId, code: outcome.error.code }, "Prediction rejected by the engine");
     throw engineRejection(outcome.error, body.targets);

@@ -1,9 +1,8 @@
-import { readJson } from "../../../server/http/read-body.ts";
-import { ApiError } from "../../../server/http/api-error.ts";
 import { json, route, methodNotAllowed } from "../../../server/http/route.ts";
-import { enforceQueueDepth, enforceSubmissionRate, recordJobOwner, requireRole } from "../../../server/auth/index.ts";
+import { ownerIdOf, requireRole } from "../../../server/auth/index.ts";
 import { enforceScoreSentenceLimits, scoreSentences } from "../../../server/score-sentences.ts";
 import { services } from "../../../server/services.ts";
+import { admitSentenceRequest } from "../../../server/http/admit-sentence-request.ts";
 import { logger } from "../../../server/logger.ts";
 import { assertCorpusText } from "../../../server/http/text-rules.ts";
 import { scoreRequestSchema } from "../../../lib/score-schemas.ts";
@@ -21,22 +20,13 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request) => {
   const principal = await requireRole(request, "operator");
   const started = performance.now();
-  await enforceSubmissionRate(request, principal);
-  const body = await readJson(request, scoreRequestSchema);
-  body.sentences.forEach((sentence, index) => assertCorpusText(sentence, `sentences.${index}`));
-  enforceScoreSentenceLimits(body.sentences);
-  const { producer, env, queues, prisma } = services();
-  await enforceQueueDepth(() => queues.interactive.getWaitingCount());
+  const { producer, env } = services();
+  const body = await admitSentenceRequest(request, principal, scoreRequestSchema, (parsed) => {
+    parsed.sentences.forEach((sentence, index) => assertCorpusText(sentence, `sentences.${index}`));
+    enforceScoreSentenceLimits(parsed.sentences);
+  });
 
-  const workers = await producer.listWorkers();
-  if (!workers.some((worker) => worker.status === "ready")) {
-    throw new ApiError(503, "no_worker", "errors.noWorker", {}, { retryable: true });
-  }
-
-  const results = await scoreSentences(producer, body.sentences, body.variant, env.predictTimeoutMs);
-  for (const result of results) {
-    if (result.jobId !== null) await recordJobOwner(prisma, principal, result.jobId);
-  }
+  const results = await scoreSentences(producer, body.sentences, body.variant, env.predictTimeoutMs, ownerIdOf(principal));
   const failed = results.filter((result) => !result.ok).length;
   if (failed > 0) logger.info({ sentences: results.length, failed }, "Some sentences were rejected by the engine");
   const response: ScoreSentencesResponse = { variant: body.variant, results, latencyMs: performance.now() - started };
