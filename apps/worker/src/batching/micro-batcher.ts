@@ -16,7 +16,7 @@ export interface BatchEntry<K extends string, Req> {
   priority: Priority;
   /** Id of the job the request belongs to, reported with each batch. */
   jobId: string;
-  /** Estimated tokens of the request, special tokens included. */
+  /** Tokens of the request, special tokens included: counted by the model's tokenizer, or estimated. */
   tokens: number;
   enqueuedAt: number;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from "@maskfill/core/queue";
+import { estimateTokens, TokenCounter } from "@maskfill/core/token-counter";
 import type { WorkerModel } from "@maskfill/core/queue";
 import type { InferenceClient } from "../inference/inference-client.ts";
 
@@ -33,6 +34,7 @@ export class ModelManager {
   model: WorkerModel | null = null;
   requested: ModelRequest | null = null;
   private chain: Promise<void> = Promise.resolve();
+  private tokenCounter: TokenCounter | null = null;
 
   constructor(
     private readonly client: InferenceClient,
@@ -52,6 +54,14 @@ export class ModelManager {
   reload(): Promise<boolean> {
     const request = this.model !== null ? { modelDir: this.model.modelDir, variant: this.model.variant as ModelRequest["variant"] } : this.requested;
     return this.load(request ?? { modelDir: "" });
+  }
+
+  /**
+   * Returns the tokens the served model's tokenizer gives `text` (<s> and </s> included), for
+   * batch planning, or an estimate when its tokenizer could not be read on this thread.
+   */
+  countTokens(text: string): number {
+    return this.tokenCounter?.count(text) ?? estimateTokens(text);
   }
 
   /** Returns the served model's name and variant; throws NoModelError when none is loaded. */
@@ -86,6 +96,10 @@ export class ModelManager {
         warmupMs: Math.round(warmupMs * 10) / 10,
         demoModel,
       };
+      this.tokenCounter = await TokenCounter.load(info.modelDir).catch((error: unknown) => {
+        this.logger.warn({ modelDir: info.modelDir, err: error instanceof Error ? error.message : String(error) }, "Reading the tokenizer for batch planning failed; batches are planned by estimated lengths");
+        return null;
+      });
       this.status = "ready";
       this.error = null;
       this.logger.info({ model: info.name, onnxPath: info.onnxPath, parameterCount: info.parameterCount, loadMs: info.loadMs, warmupMs: this.model.warmupMs, demoModel }, "Model loaded");

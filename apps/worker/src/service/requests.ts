@@ -12,15 +12,3 @@ export function toEngineRequest<K extends JobKind>(kind: K, text: string, option
   }
   return { text, variant: (options as ScoreOptions).variant };
 }
-
-/**
- * Estimates the tokens of a text, <s> and </s> included, for batch planning: one token per 4
- * UTF-16 code units, plus 2.
- * NOTE: an estimate. The full RoBERTa tokenizer averages 4.4 characters per token on
- * scripts/data/masked-1024.txt, so it runs about 9% high there, and other languages differ. The
- * engine packs session runs by the real token counts, so the estimate only changes how many
- * requests travel to the inference thread together.
- */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4) + 2;
-}

@@ -5,7 +5,7 @@ import { EngineDisposedError, EngineOptionError, ModelLoadError } from "./errors
 import { DEFAULT_MAX_MASKS_PER_TEXT, prepareFillMask, type PreparedFillMask } from "./fill-mask-request.ts";
 import { topKProbabilities } from "./logits-math.ts";
 import { MaskedTextTokenizer } from "./masked-text-tokenizer.ts";
-import { readModelFiles, type ModelFiles } from "./model-files.ts";
+import { maxSequenceLength, readModelFiles, type ModelFiles } from "./model-files.ts";
 import { inspectOnnxFile } from "./onnx-parameters.ts";
 import { scoreTexts, type ScoringOptions } from "../scoring/score-texts.ts";
 import { findPreparedGraph, loadPreparedGraph, type LoadedPreparedGraph } from "../prepare/load-prepared.ts";
@@ -267,15 +267,3 @@ function checkGraph(session: ort.InferenceSession, files: ModelFiles, tokenizer:
   return vocabSize;
 }
 
-/**
- * Usable positions per sequence. RoBERTa-style models number positions from pad_token_id + 1,
- * so 514 position embeddings give 512 usable positions; tokenizer_config's model_max_length
- * caps it further when smaller.
- */
-function maxSequenceLength(files: ModelFiles): number {
-  const { config, tokenizerConfig } = files;
-  const offset = ["roberta", "xlm-roberta", "camembert", "longformer"].includes(config.model_type ?? "roberta") ? (config.pad_token_id ?? 1) + 1 : 0;
-  const fromPositions = config.max_position_embeddings - offset;
-  const fromTokenizer = tokenizerConfig.model_max_length;
-  return fromTokenizer !== undefined && fromTokenizer > 0 && fromTokenizer < fromPositions ? fromTokenizer : fromPositions;
-}

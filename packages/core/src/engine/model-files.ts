@@ -145,3 +145,16 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
   }
   return result.data;
 }
+
+/**
+ * Usable positions per sequence. RoBERTa-style models number positions from pad_token_id + 1,
+ * so 514 position embeddings give 512 usable positions; tokenizer_config's model_max_length
+ * caps it further when smaller.
+ */
+export function maxSequenceLength(files: ModelFiles): number {
+  const { config, tokenizerConfig } = files;
+  const offset = ["roberta", "xlm-roberta", "camembert", "longformer"].includes(config.model_type ?? "roberta") ? (config.pad_token_id ?? 1) + 1 : 0;
+  const fromPositions = config.max_position_embeddings - offset;
+  const fromTokenizer = tokenizerConfig.model_max_length;
+  return fromTokenizer !== undefined && fromTokenizer > 0 && fromTokenizer < fromPositions ? fromTokenizer : fromPositions;
+}
