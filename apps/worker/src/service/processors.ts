@@ -14,7 +14,7 @@ import {
 } from "@maskfill/core/queue";
 import type { MicroBatcher } from "../batching/micro-batcher.ts";
 import type { ModelManager } from "./model-manager.ts";
-import { toEngineRequest, type EngineRequest } from "./requests.ts";
+import { batchTokens, toEngineRequest, type EngineRequest } from "./requests.ts";
 import { writeWithRetry, type SentenceWriteQueue } from "./sentence-writes.ts";
 
 type AnyOutcome = Outcome<FillMaskResult> | Outcome<ScoreResult>;
@@ -89,7 +89,7 @@ export function createSentenceProcessor(deps: ProcessorDeps) {
       request: toEngineRequest(kind, payload.text, payload.options),
       priority: "interactive",
       jobId: payload.jobId,
-      tokens: deps.models.countTokens(payload.text),
+      tokens: batchTokens(kind, deps.models.countTokens(payload.text)),
     });
     const summary = await deps.sentenceWrites.write({ jobId: payload.jobId, data: asKindOutcomes(kind, [{ lineNumber: 1, outcome }]), model });
     if (summary.jobStatus === "cancelled") throw new UnrecoverableError(`Job ${payload.jobId} was cancelled.`);
@@ -116,7 +116,7 @@ export function createChunkProcessor(deps: ProcessorDeps) {
           request: toEngineRequest(kind, item.text, payload.options),
           priority: "bulk",
           jobId: payload.jobId,
-          tokens: deps.models.countTokens(item.text),
+          tokens: batchTokens(kind, deps.models.countTokens(item.text)),
         }),
       })),
     );

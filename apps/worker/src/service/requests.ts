@@ -12,3 +12,14 @@ export function toEngineRequest<K extends JobKind>(kind: K, text: string, option
   }
   return { text, variant: (options as ScoreOptions).variant };
 }
+
+/**
+ * Returns the padded tokens a request adds to a batch, for the micro-batcher's token budget. A
+ * fill-mask request is one sequence of `tokens` positions. A score request runs one masked copy
+ * of its sequence per scored token (every token but <s> and </s>), so it costs about
+ * tokens x (tokens - 2): counting it as one sequence made a corpus batch of roberta-large scoring
+ * run for about four minutes, and a sentence submitted meanwhile waited that long.
+ */
+export function batchTokens(kind: JobKind, tokens: number): number {
+  return kind === "score" ? tokens * Math.max(1, tokens - 2) : tokens;
+}

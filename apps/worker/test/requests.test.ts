@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { batchTokens, toEngineRequest } from "../src/service/requests.ts";
+
+describe("batchTokens", () => {
+  it("counts a fill-mask request as one sequence", () => {
+    expect(batchTokens("fill-mask", 12)).toBe(12);
+  });
+
+  it("counts a score request as one copy per scored token", () => {
+    expect(batchTokens("score", 12)).toBe(120);
+    expect(batchTokens("score", 512)).toBe(512 * 510);
+  });
+
+  it("counts a score request without scored tokens as one sequence", () => {
+    expect(batchTokens("score", 2)).toBe(2);
+  });
+});
+
+describe("toEngineRequest", () => {
+  it("maps each kind's options", () => {
+    expect(toEngineRequest("fill-mask", "A <mask>.", { topK: 3, dropSpecialTokens: true })).toEqual({ text: "A <mask>.", topK: 3, dropSpecialTokens: true });
+    expect(toEngineRequest("score", "A sentence.", { variant: "within_word_l2r" })).toEqual({ text: "A sentence.", variant: "within_word_l2r" });
+  });
+});
