@@ -7,10 +7,19 @@ import { SCORE_VARIANTS } from "./score-variants.ts";
  * `params.messageKey` so the message can be shown in the user's language.
  */
 
+/** Maximum of the top-k sliders; the API accepts more, up to MASKFILL_MAX_TOP_K. */
 export const MAX_TOP_K = 50;
-export const MAX_SENTENCE_CHARS = 2000;
-export const MAX_TARGETS = 50;
+// Hard caps of the request schemas, equal to the job payload caps of @maskfill/core/queue. The
+// deployment's own limits (MASKFILL_MAX_TOP_K, MASKFILL_MAX_TARGETS, MASKFILL_MAX_SENTENCE_CHARS)
+// are lower by default and return 422 on the server, so raising them takes effect without a code change.
+export const MAX_SENTENCE_CHARS = 20_000;
+const HARD_MAX_TOP_K = 1_000;
+const HARD_MAX_TARGETS = 1_000;
 export const MASK_TOKEN = "<mask>";
+
+// C0 control characters, DEL, and UTF-16 surrogates without their pair: PostgreSQL cannot store
+// a NUL or an unpaired surrogate in text or JSON, and none of them belongs in a word.
+const INVALID_TARGET_CHARACTERS = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Replaces hand-typed `[MASK]` (any case) with the model's `<mask>` token. */
 export function normalizeMasks(text: string): string {
@@ -39,8 +48,7 @@ export function countMasks(text: string): number {
   return normalizeMasks(text).split(MASK_TOKEN).length - 1;
 }
 
-// `null` is rejected as a missing number instead of being coerced to 0.
-const topK = z.preprocess((value) => (value === null ? Number.NaN : value), z.coerce.number().int().min(1).max(MAX_TOP_K));
+const topK = z.number().int().min(1).max(HARD_MAX_TOP_K);
 
 // NOTE: every target is scored as a word that follows a space, so the space-less token (a word
 // at the start of the text, or a suffix such as "ake") cannot be requested through the API.
@@ -50,10 +58,11 @@ const targets = z
       .string()
       .max(100)
       .refine((target) => target.trim() !== "", { params: { messageKey: "validation.emptyTarget" } })
+      .refine((target) => !INVALID_TARGET_CHARACTERS.test(target), { params: { messageKey: "validation.targetCharacters" } })
       .transform(toWordTarget),
   )
   .min(1)
-  .max(MAX_TARGETS)
+  .max(HARD_MAX_TARGETS)
   .optional();
 
 export const predictRequestSchema = z.object({
@@ -82,6 +91,7 @@ export const uploadNameSchema = z.object({
     .trim()
     .min(1)
     .max(255)
+    .refine((name) => !/[\u0000-\u001f\u007f-\u009f]/.test(name), { params: { messageKey: "validation.fileNameCharacters" } })
     .refine((name) => /\.(txt|jsonl|csv)$/i.test(name), { params: { messageKey: "errors.badExtension" } }),
 });
 

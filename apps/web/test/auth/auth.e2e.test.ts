@@ -23,6 +23,8 @@ beforeAll(async () => {
     MASKFILL_RATE_LIMIT_PER_TOKEN: "3",
     MASKFILL_MAX_SENTENCE_CHARS: "200",
     MASKFILL_MAX_MASKS: "4",
+    MASKFILL_MAX_TOP_K: "60",
+    MASKFILL_MAX_TARGETS: "2",
     MASKFILL_MAX_QUEUE_DEPTH: "1",
     // Tokens are revoked by this test process, so the web app must not serve them from its cache.
     MASKFILL_TOKEN_CACHE_MS: "0",
@@ -223,6 +225,21 @@ describe("limits", () => {
     const masks = await predict(token, "<mask> ".repeat(5));
     expect(masks.response.status).toBe(422);
     expect(masks.error?.message).toBe("The sentence has 5 masks; the limit is 4. Remove some masks.");
+  });
+
+  it("applies the configured top-k and target limits", async () => {
+    const user = await store.findUser("operator");
+    const { token } = await store.createApiToken({ userId: user.id, name: "option limits test" });
+    const send = (body: object) => call("/api/predict", { method: "POST", token, body: JSON.stringify({ text: "A <mask> day.", ...body }) });
+    // 60 is above the sliders' 50 and within MASKFILL_MAX_TOP_K, so only the missing worker stops it.
+    expect((await send({ topK: 60 })).error?.code).toBe("no_worker");
+    const topK = await send({ topK: 61 });
+    expect(topK.response.status).toBe(422);
+    expect(topK.error?.code).toBe("top_k_too_large");
+    expect(topK.error?.field).toBe("topK");
+    const targets = await send({ targets: ["red", "blue", "green"] });
+    expect(targets.response.status).toBe(422);
+    expect(targets.error?.code).toBe("too_many_targets");
   });
 
   it("answers busy when the queue is too deep", async () => {

@@ -168,8 +168,11 @@ describe("API with a worker", () => {
     const cases: [unknown, string, string][] = [
       [{ text: "no mask here" }, "text", "The sentence has no <mask>. Type <mask> or [MASK] where the missing word goes."],
       [{ text: "a <mask>", topK: 0 }, "topK", "topK must be at least 1."],
-      [{ text: "a <mask>", topK: 51 }, "topK", "topK must be at most 50."],
-      [{ text: `${"x".repeat(2001)} <mask>` }, "text", "text must have at most 2000 characters."],
+      [{ text: "a <mask>", topK: 1001 }, "topK", "topK must be at most 1000."],
+      [{ text: "a <mask>", topK: "5" }, "topK", "topK must be a number."],
+      [{ text: `${"x".repeat(20_001)} <mask>` }, "text", "text must have at most 20000 characters."],
+      [{ text: "a <mask>", targets: ["cake", "a\u0000"] }, "targets.1", "targets.1 contains a control character or an unpaired surrogate. Type the target word as plain text."],
+      [{ text: "a <mask>", targets: ["a\ud800"] }, "targets.0", "targets.0 contains a control character or an unpaired surrogate. Type the target word as plain text."],
       [{ topK: 3 }, "text", "text is missing."],
       [{ text: "a <mask>", targets: [""] }, "targets.0", "targets.0 is an empty target. Type a word or remove that target."],
       [{ text: "a <mask>", targets: [] }, "targets", "targets must contain at least one entry."],
@@ -241,8 +244,8 @@ describe("API with a worker", () => {
   });
 
   it("errors follow Accept-Language", async () => {
-    const response = await callError("/api/predict", { method: "POST", headers: { "accept-language": "zh-CN,zh;q=0.9" }, body: JSON.stringify({ text: "a <mask>", topK: 99 }) });
-    expect(response.error.message).toBe("topK 不能大于 50。");
+    const response = await callError("/api/predict", { method: "POST", headers: { "accept-language": "zh-CN,zh;q=0.9" }, body: JSON.stringify({ text: "a <mask>", topK: 1001 }) });
+    expect(response.error.message).toBe("topK 不能大于 1000。");
   });
 
   it("rejects invalid and oversized JSON bodies", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countMasks, createJobSchema, normalizeMasks, parseTargets, predictRequestSchema, resultQuerySchema } from "../../src/lib/schemas.ts";
+import { countMasks, createJobSchema, normalizeMasks, parseTargets, predictRequestSchema, resultQuerySchema, uploadNameSchema } from "../../src/lib/schemas.ts";
 import { describeIssue } from "../../src/lib/issues.ts";
 import { translatorFor } from "../../src/i18n/translate.ts";
 
@@ -31,16 +31,29 @@ describe("predictRequestSchema", () => {
     expect(firstError({ text: "   " }).en).toEqual({ field: "text", message: "text must not be empty." });
   });
 
-  it("rejects a sentence over 2000 characters", () => {
-    const error = firstError({ text: `${"a".repeat(2000)} <mask>` });
-    expect(error.en).toEqual({ field: "text", message: "text must have at most 2000 characters." });
-    expect(error.zh.message).toBe("text 最多 2000 个字符。");
+  it("rejects a sentence over 20000 characters", () => {
+    const error = firstError({ text: `${"a".repeat(20_000)} <mask>` });
+    expect(error.en).toEqual({ field: "text", message: "text must have at most 20000 characters." });
+    expect(error.zh.message).toBe("text 最多 20000 个字符。");
   });
 
-  it("rejects topK outside 1..50", () => {
+  it("rejects topK outside 1..1000 and non-numbers", () => {
     expect(firstError({ text: "<mask>", topK: 0 }).en).toEqual({ field: "topK", message: "topK must be at least 1." });
-    expect(firstError({ text: "<mask>", topK: 51 }).en).toEqual({ field: "topK", message: "topK must be at most 50." });
+    expect(firstError({ text: "<mask>", topK: 1001 }).en).toEqual({ field: "topK", message: "topK must be at most 1000." });
     expect(firstError({ text: "<mask>", topK: 2.5 }).en.field).toBe("topK");
+    for (const value of [true, [7], "0x10", " 3 ", "5", null]) {
+      expect(firstError({ text: "<mask>", topK: value }).en.field, JSON.stringify(value)).toBe("topK");
+    }
+  });
+
+  it("rejects targets with control characters or unpaired surrogates", () => {
+    for (const target of ["a\u0000", "cake\ud800", "\udc00x", "a\u001b"]) {
+      expect(firstError({ text: "a <mask>", targets: ["cake", target] }).en, JSON.stringify(target)).toEqual({
+        field: "targets.1",
+        message: "targets.1 contains a control character or an unpaired surrogate. Type the target word as plain text.",
+      });
+    }
+    expect(predictRequestSchema.safeParse({ text: "a <mask>", targets: ["😀"] }).success).toBe(true);
   });
 
   it("rejects a missing text and a wrong type", () => {
@@ -108,5 +121,16 @@ describe("parseTargets", () => {
 
   it("returns undefined for an empty box", () => {
     expect(parseTargets(" , ")).toBeUndefined();
+  });
+});
+
+describe("uploadNameSchema", () => {
+  it("rejects file names with control characters", () => {
+    for (const name of ["a\u0000.txt", "a\u001b[31m.txt", "tab\there.csv", "c1\u0085.jsonl"]) {
+      const parsed = uploadNameSchema.safeParse({ name });
+      expect(parsed.success, JSON.stringify(name)).toBe(false);
+      expect(describeIssue(parsed.error!.issues[0]!, translatorFor("en")).message).toBe("name contains a control character. Rename the file without control characters and upload it again.");
+    }
+    expect(uploadNameSchema.parse({ name: "语料 %ZZ.txt" }).name).toBe("语料 %ZZ.txt");
   });
 });

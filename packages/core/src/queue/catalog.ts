@@ -19,7 +19,15 @@ export const fillMaskOptionsSchema = z.strictObject({
     .max(MAX_TOP_K, { error: `topK must be at most ${MAX_TOP_K}` })
     .default(5),
   targets: z
-    .array(z.string().min(1, { error: "each target must be a non-empty word" }))
+    .array(
+      z
+        .string()
+        .min(1, { error: "each target must be a non-empty word" })
+        // PostgreSQL cannot store a NUL or an unpaired surrogate in the job's options.
+        .refine((target) => !/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(target), {
+          error: "each target must be plain text without control characters or unpaired surrogates",
+        }),
+    )
     .min(1, { error: "targets must list at least one word, or be left out" })
     .max(1_000, { error: "targets may list at most 1000 words" })
     .optional(),

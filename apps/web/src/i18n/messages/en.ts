@@ -249,6 +249,8 @@ export const en = {
     typeArray: "{field} must be a JSON array.",
     emptyList: "{field} must contain at least one entry.",
     emptyTarget: "{field} is an empty target. Type a word or remove that target.",
+    targetCharacters: "{field} contains a control character or an unpaired surrogate. Type the target word as plain text.",
+    fileNameCharacters: "{field} contains a control character. Rename the file without control characters and upload it again.",
     empty: "{field} must not be empty.",
     minChars: "{field} must have at least {bound} characters.",
     maxChars: "{field} must have at most {bound} characters.",

@@ -248,6 +248,8 @@ export const zhCN: Messages = {
     typeArray: "{field} 必须是 JSON 数组。",
     emptyList: "{field} 至少需要一项。",
     emptyTarget: "{field} 是空的目标词。请填入一个词，或删除这个目标词。",
+    targetCharacters: "{field} 含有控制字符或不成对的代理字符。请以纯文本输入目标词。",
+    fileNameCharacters: "{field} 含有控制字符。请去掉文件名中的控制字符后重新上传。",
     empty: "{field} 不能为空。",
     minChars: "{field} 至少需要 {bound} 个字符。",
     maxChars: "{field} 最多 {bound} 个字符。",
