@@ -53,7 +53,11 @@ describe("hostile sentences", () => {
   it("rejects 10,000 masks with a length error", async () => {
     const answer = await predict("<mask>".repeat(10_000));
     expect(answer.status).toBe(400);
-    expect(answer.body.error.message).toBe("text must have at most 2000 characters.");
+    expect(answer.body.error.message).toBe("text must have at most 20000 characters.");
+    // Within the schema's cap, the configured MASKFILL_MAX_SENTENCE_CHARS (2000) rejects it.
+    const configured = await predict("<mask>".repeat(3_000));
+    expect(configured.status).toBe(422);
+    expect(configured.body.error.code).toBe("sentence_too_long");
   });
 
   it("rejects NUL bytes naming the character", async () => {
