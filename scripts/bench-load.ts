@@ -1,8 +1,8 @@
-// Load test of the sentence API: an open-loop client sends POST /api/predict at a fixed rate over
-// many connections to the production web app with one worker and the tiny model, and the script
-// reports sustained requests/s, p50/p99 latency and errors. It starts its own Redis, PostgreSQL, web app and worker
-// on loopback ports (the fault suite's stack, with the durability settings of docker-compose.yml),
-// so it never touches the shared services.
+// Load test of the sentence API. An open-loop client sends POST /api/predict at a fixed rate over
+// many connections to the production web app with one worker and the tiny model. The script
+// reports sustained requests/s, p50/p99 latency and errors. It starts its own Redis, PostgreSQL,
+// web app and worker on loopback ports (the fault suite's stack, with the durability settings of
+// docker-compose.yml), so it never touches the shared services.
 // Run: npm run bench:load -- [--rate N] [--connections N] [--duration S] [--workers N] [--json]
 import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";

@@ -9,9 +9,8 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import { MaskfillProducer, loadConfig } from "../packages/core/src/queue/index.ts";
-import { createTestDatabase } from "../packages/core/src/testing/index.ts";
+import { createTestDatabase, deleteRedisKeys } from "../packages/core/src/testing/index.ts";
 import { describeMachine, integerOption, readNonBlankLines } from "./bench-options.ts";
 
 const USAGE = `Usage: npm run bench:memory -- --model DIR [options]
@@ -45,21 +44,6 @@ async function modelBytes(modelDir: string): Promise<number> {
     if (name.endsWith(".onnx_data") || name.endsWith(".onnx.data")) total += (await stat(join(modelDir, name))).size;
   }
   return total;
-}
-
-/** Deletes the Redis keys of this run's queue prefix. */
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    await redis.quit();
-  }
 }
 
 function gib(bytes: number): string {
@@ -167,7 +151,7 @@ async function main(): Promise<number> {
     }
     await producer.close();
     await db.drop();
-    await deleteKeys(config.redisUrl, queuePrefix);
+    await deleteRedisKeys(queuePrefix, config.redisUrl);
   }
 }
 

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
 import { loadConfig, type MaskfillConfig } from "@maskfill/core/queue";
 
 /** Tiny random-weight RoBERTa kept in the repository for tests. */
@@ -41,21 +40,6 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
-/** Deletes every Redis key under a test prefix. */
-export async function deletePrefix(prefix: string, redisUrl = "redis://127.0.0.1:6379"): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    await redis.quit();
   }
 }
 

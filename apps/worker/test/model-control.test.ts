@@ -1,9 +1,9 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
+import { createTestDatabase, deleteRedisKeys, type TestDatabase } from "@maskfill/core/testing";
 import { INTERACTIVE_QUEUE, MaskfillProducer, createLogger, redisKeys, type MaskfillConfig } from "@maskfill/core/queue";
 import { WorkerService } from "../src/service/worker-service.ts";
-import { TINY_MODEL_DIR, deletePrefix, spawnWorker, testConfig, uniquePrefix, waitFor, type ChildWorker } from "./helpers.ts";
+import { TINY_MODEL_DIR, spawnWorker, testConfig, uniquePrefix, waitFor, type ChildWorker } from "./helpers.ts";
 
 describe("worker without a loadable model", () => {
   let db: TestDatabase;
@@ -21,7 +21,7 @@ describe("worker without a loadable model", () => {
   afterAll(async () => {
     await producer?.close();
     await worker?.stop("test finished");
-    await deletePrefix(config.queuePrefix);
+    await deleteRedisKeys(config.queuePrefix);
     await db?.drop();
   });
 
@@ -86,7 +86,7 @@ describe("stored model choice", () => {
     await first?.stop("test finished");
     await producer?.close();
     await redis?.quit();
-    await deletePrefix(config.queuePrefix);
+    await deleteRedisKeys(config.queuePrefix);
     await db?.drop();
   });
 
@@ -99,8 +99,8 @@ describe("stored model choice", () => {
       MASKFILL_WORKER_ID: workerId,
     });
     children.push(child);
-    // A worker whose stored choice fails publishes "error" for a moment before its fallback
-    // load starts, so only "ready" counts as settled; a worker that never gets there times out.
+    // A worker whose stored choice fails publishes "error" for a moment before its fallback load
+    // starts. So only "ready" counts as settled, and a worker that never gets there times out.
     const state = await waitFor(
       async () => (await producer.listWorkers()).find((s) => s.id === workerId && s.status === "ready"),
       `worker ${workerId} to be ready`,

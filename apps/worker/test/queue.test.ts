@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
+import { createTestDatabase, deleteRedisKeys, type TestDatabase } from "@maskfill/core/testing";
 import { CORPUS_QUEUE, INTERACTIVE_QUEUE, MaskfillProducer, createLogger, type MaskfillConfig } from "@maskfill/core/queue";
 import { WorkerService } from "../src/service/worker-service.ts";
-import { BUNDLED_MODEL_DIR, TINY_MODEL_DIR, deletePrefix, testConfig, uniquePrefix, waitFor } from "./helpers.ts";
+import { BUNDLED_MODEL_DIR, TINY_MODEL_DIR, testConfig, uniquePrefix, waitFor } from "./helpers.ts";
 
 interface GoldenLine {
   text: string;
@@ -51,7 +51,7 @@ describe("queue round trip with one worker", () => {
   afterAll(async () => {
     await producer?.close();
     await worker?.stop("test finished");
-    await deletePrefix(config.queuePrefix);
+    await deleteRedisKeys(config.queuePrefix);
     await db?.drop();
   });
 

@@ -1,10 +1,10 @@
 import { Readable } from "node:stream";
 import { Queue } from "bullmq";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
+import { createTestDatabase, deleteRedisKeys, type TestDatabase } from "@maskfill/core/testing";
 import { CORPUS_QUEUE, MaskfillProducer, QueueUnavailableError, createLogger, type JobView, type MaskfillConfig } from "@maskfill/core/queue";
 import { WorkerService } from "../src/service/worker-service.ts";
-import { TINY_MODEL_DIR, deletePrefix, spawnWorker, testConfig, uniquePrefix, waitFor, type ChildWorker } from "./helpers.ts";
+import { TINY_MODEL_DIR, spawnWorker, testConfig, uniquePrefix, waitFor, type ChildWorker } from "./helpers.ts";
 import { TcpProxy } from "./tcp-proxy.ts";
 
 /** `count` distinct one-mask sentences, as a txt corpus stream. */
@@ -52,7 +52,7 @@ describe("recovery", () => {
     }
     for (const service of services.splice(0)) await service.stop("test finished");
     await producer.close();
-    await deletePrefix(config.queuePrefix);
+    await deleteRedisKeys(config.queuePrefix);
     await db.drop();
   });
 

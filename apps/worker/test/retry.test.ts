@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
+import { createTestDatabase, deleteRedisKeys, type TestDatabase } from "@maskfill/core/testing";
 import { MaskfillProducer, createLogger, type JobView, type MaskfillConfig } from "@maskfill/core/queue";
 import { WorkerService } from "../src/service/worker-service.ts";
-import { deletePrefix, testConfig, uniquePrefix, waitFor } from "./helpers.ts";
+import { testConfig, uniquePrefix, waitFor } from "./helpers.ts";
 
 /** Returns a txt corpus stream with exactly these bytes. */
 function corpus(bytes: Buffer): Readable {
@@ -35,7 +35,7 @@ describe("job outcome and retry", () => {
   afterAll(async () => {
     await worker?.stop("test finished");
     await producer?.close();
-    await deletePrefix(config.queuePrefix);
+    await deleteRedisKeys(config.queuePrefix);
     await db?.drop();
   });
 

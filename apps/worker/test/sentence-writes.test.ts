@@ -64,7 +64,7 @@ describe("SentenceWriteQueue", () => {
     expect(summaries.map((summary) => summary.changed)).toEqual([1, 0]);
   });
 
-  it("writes each job alone when the group fails, so only the bad job fails", async () => {
+  it("writes jobs alone after a group fails", async () => {
     const writer = new RecordingWriter(db.prisma);
     const queue = new SentenceWriteQueue(writer, createLogger("test", "silent"));
     const [good, bad] = await sentenceJobs(2);

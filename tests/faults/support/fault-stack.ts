@@ -54,9 +54,10 @@ export class FaultStack {
 
   /**
    * Starts Redis, PostgreSQL (migrated), the web app and an admin token; workers start with
-   * startWorker(). `production` runs the servers with the durability settings of
-   * docker-compose.yml (Redis syncs its append-only file every second, PostgreSQL fsyncs), which
-   * benchmarks use; the fault suite syncs Redis on every write and runs PostgreSQL without fsync.
+   * startWorker(). Benchmarks pass `production`, which runs the servers with the durability
+   * settings of docker-compose.yml: Redis syncs its append-only file every second and PostgreSQL
+   * fsyncs. Without it, as in the fault suite, Redis syncs on every write and PostgreSQL runs
+   * without fsync.
    */
   static async start(extraEnv: Record<string, string> = {}, options: { production?: boolean } = {}): Promise<FaultStack> {
     const production = options.production ?? false;

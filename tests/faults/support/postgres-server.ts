@@ -32,9 +32,9 @@ export class ThrowawayPostgres {
   ) {}
 
   /**
-   * Creates and starts the cluster; takes a few seconds. With `fsync: false` (the default, for
-   * the fault suite's speed) a crash of the host could corrupt it; benchmarks pass true, the
-   * setting of a production server.
+   * Creates and starts the cluster, which takes a few seconds. `fsync` defaults to false for the
+   * fault suite's speed, so a crash of the host could corrupt the cluster. Benchmarks pass true,
+   * the setting of a production server.
    */
   static async start(options: { fsync?: boolean } = {}): Promise<ThrowawayPostgres> {
     const dir = await mkdtemp(join(tmpdir(), "maskfill-fault-pg-"));

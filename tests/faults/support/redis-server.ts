@@ -5,9 +5,9 @@ import { Redis } from "ioredis";
 import { freePort, startProcess, stopProcess, waitFor, type Started } from "./processes.ts";
 
 /**
- * How often the append-only file is synced: "always" (every write; the fault suite, so no
- * acknowledged write can be lost) or "everysec" (the setting of docker-compose.yml, which may
- * lose the last second of writes when the host crashes).
+ * Sync policy of the append-only file. The fault suite uses "always" (every write), so no
+ * acknowledged write can be lost. docker-compose.yml uses "everysec", which may lose the last
+ * second of writes when the host crashes.
  */
 export type AppendFsync = "always" | "everysec";
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INVALID_TARGET_CHARACTER } from "@maskfill/core/text-characters";
 import { SCORE_VARIANTS } from "./score-variants.ts";
 
 /**
@@ -17,9 +18,6 @@ const HARD_MAX_TOP_K = 1_000;
 const HARD_MAX_TARGETS = 1_000;
 export const MASK_TOKEN = "<mask>";
 
-// C0 control characters, DEL, and UTF-16 surrogates without their pair: PostgreSQL cannot store
-// a NUL or an unpaired surrogate in text or JSON, and none of them belongs in a word.
-const INVALID_TARGET_CHARACTERS = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Replaces hand-typed `[MASK]` (any case) with the model's `<mask>` token. */
 export function normalizeMasks(text: string): string {
@@ -58,7 +56,7 @@ const targets = z
       .string()
       .max(100)
       .refine((target) => target.trim() !== "", { params: { messageKey: "validation.emptyTarget" } })
-      .refine((target) => !INVALID_TARGET_CHARACTERS.test(target), { params: { messageKey: "validation.targetCharacters" } })
+      .refine((target) => !INVALID_TARGET_CHARACTER.test(target), { params: { messageKey: "validation.targetCharacters" } })
       .transform(toWordTarget),
   )
   .min(1)

@@ -5,8 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Redis } from "ioredis";
-import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
+import { createTestDatabase, deleteRedisKeys, type TestDatabase } from "@maskfill/core/testing";
 
 export const repoRoot = resolve(import.meta.dirname, "../../../..");
 export const webRoot = resolve(repoRoot, "apps/web");
@@ -66,21 +65,6 @@ export async function stop(started: Started | undefined): Promise<void> {
   clearTimeout(timer);
   // Children such as next-server may outlive the leader by a moment.
   signalGroup(started, "SIGKILL");
-}
-
-/** Deletes every Redis key under a test's queue prefix (queues, worker states, control keys). */
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379");
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** Polls `condition` every 200 ms until it returns a value other than undefined, or throws after `timeoutMs`. */
@@ -197,7 +181,7 @@ export async function startStack(webEnv: Record<string, string> = {}): Promise<S
       await stop(web);
       await database.drop();
       await rm(uploadDir, { recursive: true, force: true });
-      await deleteRedisKeys(queuePrefix);
+      await deleteRedisKeys(queuePrefix, process.env["REDIS_URL"]);
     },
   };
   try {

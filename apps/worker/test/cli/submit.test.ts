@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
+import { createTestDatabase, deleteRedisKeys, type TestDatabase } from "@maskfill/core/testing";
 import { createLogger, type MaskfillConfig } from "@maskfill/core/queue";
 import { WorkerService } from "../../src/service/worker-service.ts";
-import { deletePrefix, runMaskfill, testConfig, uniquePrefix } from "../helpers.ts";
+import { runMaskfill, testConfig, uniquePrefix } from "../helpers.ts";
 
 describe("maskfill submit", () => {
   let db: TestDatabase;
@@ -22,7 +22,7 @@ describe("maskfill submit", () => {
 
   afterAll(async () => {
     await worker?.stop("test finished");
-    await deletePrefix(config.queuePrefix);
+    await deleteRedisKeys(config.queuePrefix);
     await db?.drop();
     await rm(workDir, { recursive: true, force: true });
   });

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthStore, hashSecret } from "@maskfill/core/auth";
-import { createTestDatabase, type TestDatabase } from "@maskfill/core/testing";
-import { deletePrefix, runMaskfill } from "../helpers.ts";
+import { createTestDatabase, deleteRedisKeys, type TestDatabase } from "@maskfill/core/testing";
+import { runMaskfill } from "../helpers.ts";
 
 let database: TestDatabase;
 let workDir: string;
@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await database.drop();
-  await deletePrefix(queuePrefix);
+  await deleteRedisKeys(queuePrefix);
   await rm(workDir, { recursive: true, force: true });
 });
 

@@ -72,10 +72,11 @@ export const envSchema = z.object({
       error: "MASKFILL_QUEUE_PREFIX must be 1-64 letters, digits, '_', '.' or '-'",
     }),
   /**
-   * on: idle onnxruntime threads spin (best throughput on cores the worker has to itself); off:
-   * they sleep, leaving the CPU to the web app, Redis and PostgreSQL on a shared host. Off is the
-   * default because spinning threads raised the sentence API's p99 latency from about 100 ms to
-   * over 300 ms at 200 requests/s on a 2-core host running the whole stack (docs/reliability.md).
+   * With "on", idle onnxruntime threads spin, which gives the best throughput on cores the worker
+   * has to itself. With "off" they sleep and leave the CPU to the web app, Redis and PostgreSQL on
+   * a shared host. Off is the default because spinning threads raised the sentence API's p99
+   * latency from about 100 ms to over 300 ms at 200 requests/s on a 2-core host running the whole
+   * stack (docs/reliability.md).
    */
   MASKFILL_THREAD_SPINNING: z.enum(["on", "off"], { error: "MASKFILL_THREAD_SPINNING must be on or off" }).default("off"),
   /** Intra-op threads for the CPU provider; 0 lets onnxruntime choose. */

@@ -1,9 +1,6 @@
 import { z } from "zod";
 import type { CorpusErrorCode } from "./events.ts";
-
-/** C0 controls except tab, line feed and carriage return, DEL, and C1 controls. */
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+import { CONTROL_CHARACTER, LONE_SURROGATE } from "./text-characters.ts";
 
 function codePointLabel(character: string): string {
   const codePoint = character.codePointAt(0) ?? 0;

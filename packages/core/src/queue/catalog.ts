@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INVALID_TARGET_CHARACTER } from "../corpus/text-characters.ts";
 
 /**
  * Job catalog: one zod schema per BullMQ job name, shared by the producer (which validates
@@ -23,8 +24,7 @@ export const fillMaskOptionsSchema = z.strictObject({
       z
         .string()
         .min(1, { error: "each target must be a non-empty word" })
-        // PostgreSQL cannot store a NUL or an unpaired surrogate in the job's options.
-        .refine((target) => !/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(target), {
+        .refine((target) => !INVALID_TARGET_CHARACTER.test(target), {
           error: "each target must be plain text without control characters or unpaired surrogates",
         }),
     )

@@ -62,11 +62,6 @@ export class SentenceWaiter {
     }
   }
 
-  /** Number of registered waits. */
-  get size(): number {
-    return this.pending.size;
-  }
-
   private settle(jobId: string, finished: FinishedJob): void {
     const wait = this.pending.get(jobId);
     if (wait === undefined) return;

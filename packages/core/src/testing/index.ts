@@ -1,1 +1,2 @@
 export { createTestDatabase, type TestDatabase } from "./database";
+export { deleteRedisKeys } from "./redis-keys";

@@ -179,7 +179,7 @@ describe("AuthStore token cache", () => {
     expect(await store.resolveApiToken(token)).toBeNull();
   });
 
-  it("forgets cached tokens at once when it revokes a token or disables a user", async () => {
+  it("clears the cache on revoke and disable", async () => {
     const cachingStore = new AuthStore(database.prisma, { tokenCacheMs: 60_000 });
     const user = await store.createUser({ username: "ken", password: "ken password 123", role: "operator" });
     const first = await store.createApiToken({ userId: user.id, name: "first" });
