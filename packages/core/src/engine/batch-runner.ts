@@ -2,7 +2,7 @@ import * as ort from "onnxruntime-node";
 import { InferenceError } from "./errors.ts";
 import { PlannedBatchRunner } from "./planned-batch-runner.ts";
 
-export { planBatches, type BatchPlan } from "./planned-batch-runner.ts";
+export { BATCH_OVERHEAD_TOKENS, planBatches, type BatchPlan } from "./planned-batch-runner.ts";
 
 /** One encoded sequence to run, and the positions whose logits the caller wants. */
 export interface LogitsRequest {

@@ -1,5 +1,5 @@
 export { Engine, DEFAULT_TOKEN_BUDGET } from "./engine.ts";
-export { BatchRunner, planBatches, type LogitsRequest, type LogitsVisitor, type BatchPlan } from "./batch-runner.ts";
+export { BATCH_OVERHEAD_TOKENS, BatchRunner, planBatches, type LogitsRequest, type LogitsVisitor, type BatchPlan } from "./batch-runner.ts";
 export { MaskedTextTokenizer, type EncodedText, type EncodeOptions } from "./masked-text-tokenizer.ts";
 export { findMasks, TYPED_MASK_SPELLING, type MaskSpan, type MaskStripRule } from "./mask-syntax.ts";
 export { logSumExp, topKProbabilities, type ScoredToken } from "./logits-math.ts";
