@@ -4,15 +4,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createModelCommand } from "../../src/cli/commands/model.ts";
-import type { CliIo } from "../../src/cli/model/cli-io.ts";
+import { captureIo } from "./capture-io.ts";
 
 const TINY_DIR = fileURLToPath(new URL("../../../../packages/core/test/fixtures/tiny-roberta", import.meta.url));
 
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => err.push(text) }, env: {} };
-}
 
 let workDir: string;
 

@@ -6,3 +6,6 @@ export { PrepareError } from "./errors.ts";
 export { verifyPreparedModel, type VerifyReport } from "./verify-prepared.ts";
 export { findPreparedGraph, loadPreparedGraph, type LoadPreparedOptions, type LoadedPreparedGraph } from "./load-prepared.ts";
 export { measureMatMulRate, usefulFlopsPerSentence, type EncoderShape, type MatMulRate, type MatMulRateOptions } from "./ceiling.ts";
+export { quantizeModel, quantizeRecordFileName, type QuantizeModelOptions, type QuantizeModelResult, type QuantizeRecord } from "./quantize-model.ts";
+export { QUANTIZED_METADATA_KEY, QUANTIZED_PREFIX } from "./quantize-graph.ts";
+export { quantizeColumns, WEIGHT_MAX_LEVEL, type QuantizedColumns } from "./quantize-weights.ts";

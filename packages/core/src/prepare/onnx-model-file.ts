@@ -1,5 +1,5 @@
-import { decodeNode, decodeOperatorSet, decodeTensorHeader, onnxTypes, type OnnxNode, type OnnxTensorHeader } from "./onnx-schema.ts";
-import { fieldBytes, fieldString, scanFields, WireType, type RawField } from "./protobuf-fields.ts";
+import { decodeNode, decodeOperatorSet, decodeTensorHeader, encodeStringEntry, onnxTypes, type OnnxNode, type OnnxTensorHeader } from "./onnx-schema.ts";
+import { fieldBytes, fieldString, lengthDelimitedField, lengthDelimitedHeader, scanFields, WireType, type RawField } from "./protobuf-fields.ts";
 
 /** Field numbers of onnx.proto's ModelProto. */
 export const ModelField = { irVersion: 1, graph: 7, opsetImport: 8, metadataProps: 14 } as const;
@@ -113,4 +113,23 @@ function externalLocation(bytes: Buffer, tensorField: RawField): string | null {
 /** Returns the bytes of a raw field of the model file, key included. */
 export function rawFieldBytes(model: OnnxModelFile, field: RawField): Uint8Array {
   return fieldBytes(model.bytes, field);
+}
+
+/**
+ * Builds a model file from `model` with its graph replaced by `graphChunks` (serialized
+ * GraphProto fields) and one metadata_props entry appended. Unchanged fields stay views into
+ * the source bytes.
+ */
+export function replaceGraph(model: OnnxModelFile, graphChunks: readonly Uint8Array[], metadata: { key: string; value: string }): { chunks: Uint8Array[]; byteLength: number } {
+  const graphLength = graphChunks.reduce((total, chunk) => total + chunk.length, 0);
+  const chunks: Uint8Array[] = [];
+  for (const field of model.modelFields) {
+    if (field === model.graphField) {
+      chunks.push(lengthDelimitedHeader(ModelField.graph, graphLength), ...graphChunks);
+    } else {
+      chunks.push(fieldBytes(model.bytes, field));
+    }
+  }
+  chunks.push(lengthDelimitedField(ModelField.metadataProps, encodeStringEntry(metadata.key, metadata.value)));
+  return { chunks, byteLength: chunks.reduce((total, chunk) => total + chunk.length, 0) };
 }

@@ -93,7 +93,7 @@ export const onnxTypes = {
 };
 
 /** ONNX TensorProto.DataType values used here. */
-export const OnnxDataType = { float: 1, int64: 7 } as const;
+export const OnnxDataType = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7 } as const;
 
 /** ONNX AttributeProto.AttributeType values used here. */
 export const OnnxAttributeType = { float: 1, int: 2, string: 3, tensor: 4, ints: 7 } as const;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { readModelFiles } from "../engine/model-files.ts";
 import type { ModelVariant } from "../engine/types.ts";
@@ -9,6 +9,7 @@ import { parseOnnxModel } from "./onnx-model-file.ts";
 import { PREPARED_FORMAT_VERSION, PreparedIo, preparedFileName, preparedRecordFileName } from "./prepared-io.ts";
 import type { PreparedRecord } from "./prepared-record.ts";
 import { rewriteGraph } from "./rewrite-graph.ts";
+import { writeChunks } from "./write-chunks.ts";
 
 /** Name of the fill-mask export's output that the rewrite replaces. */
 const LOGITS_OUTPUT = "logits";
@@ -111,24 +112,4 @@ async function checkExternalData(initializers: ReturnType<typeof parseOnnxModel>
     }
   }
   return locations.sort();
-}
-
-/** Writes the chunks to a temporary file, renames it into place and returns its sha256. */
-async function writeChunks(path: string, chunks: readonly Uint8Array[]): Promise<string> {
-  const temporary = `${path}.tmp`;
-  const hash = createHash("sha256");
-  const file = await open(temporary, "w");
-  try {
-    for (const chunk of chunks) {
-      hash.update(chunk);
-      await file.write(chunk);
-    }
-  } catch (error) {
-    await file.close();
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  await file.close();
-  await rename(temporary, path);
-  return hash.digest("hex");
 }

@@ -1,9 +1,9 @@
 import { PrepareError } from "./errors.ts";
 import type { LmHead } from "./find-lm-head.ts";
-import { GraphField, ModelField, valueInfoName, type OnnxModelFile } from "./onnx-model-file.ts";
-import { encodeNode, encodeStringEntry, encodeTensorValueInfo, OnnxAttributeType, OnnxDataType, type OnnxNode } from "./onnx-schema.ts";
+import { GraphField, replaceGraph, valueInfoName, type OnnxModelFile } from "./onnx-model-file.ts";
+import { encodeNode, encodeTensorValueInfo, OnnxAttributeType, OnnxDataType, type OnnxNode } from "./onnx-schema.ts";
 import { INTERNAL_PREFIX, PREPARED_FORMAT_VERSION, PREPARED_METADATA_KEY, PreparedIo } from "./prepared-io.ts";
-import { fieldBytes, fieldString, lengthDelimitedField, lengthDelimitedHeader, scanFields, WireType, type RawField } from "./protobuf-fields.ts";
+import { fieldBytes, fieldString, lengthDelimitedField, scanFields, WireType, type RawField } from "./protobuf-fields.ts";
 
 /** Oldest default-domain opset with every op the rewriter inserts (GatherElements needs 11). */
 export const MIN_OPSET = 11;
@@ -100,17 +100,8 @@ export function rewriteGraph(model: OnnxModelFile, head: LmHead, logitsName: str
     }
   });
 
-  const graphLength = graphChunks.reduce((total, chunk) => total + chunk.length, 0);
-  const chunks: Uint8Array[] = [];
-  for (const field of model.modelFields) {
-    if (field === model.graphField) {
-      chunks.push(lengthDelimitedHeader(ModelField.graph, graphLength), ...graphChunks);
-    } else {
-      chunks.push(fieldBytes(model.bytes, field));
-    }
-  }
-  chunks.push(lengthDelimitedField(ModelField.metadataProps, encodeStringEntry(PREPARED_METADATA_KEY, String(PREPARED_FORMAT_VERSION))));
-  return { chunks, byteLength: chunks.reduce((total, chunk) => total + chunk.length, 0), summary };
+  const assembled = replaceGraph(model, graphChunks, { key: PREPARED_METADATA_KEY, value: String(PREPARED_FORMAT_VERSION) });
+  return { ...assembled, summary };
 }
 
 function checkRewritable(model: OnnxModelFile): void {

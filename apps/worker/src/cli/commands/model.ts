@@ -1,6 +1,7 @@
 import { processIo, type CliIo } from "../model/cli-io.ts";
 import { runModelFetch } from "../model/fetch-command.ts";
 import { runModelPrepare } from "./model-prepare.ts";
+import { runModelQuantize } from "./model-quantize.ts";
 import type { CliCommand } from "./index.ts";
 
 /** A subcommand of `maskfill model`. */
@@ -13,6 +14,7 @@ interface ModelSubcommand {
 const subcommands: Record<string, ModelSubcommand> = {
   fetch: { summary: "Download an ONNX model from the Hugging Face Hub", run: runModelFetch },
   prepare: { summary: "Rewrite the ONNX graph to compute the LM head only at masked positions", run: runModelPrepare },
+  quantize: { summary: "Write an int8 model_quantized.onnx from the float32 model.onnx", run: runModelQuantize },
 };
 
 function usage(): string {
