@@ -6,6 +6,8 @@ import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import { DEFAULT_TOKEN_BUDGET, defaultModelDir, Engine, logSumExp, type ScoreResult } from "../packages/core/src/engine/index.ts";
 import { scoreTexts } from "../packages/core/src/scoring/index.ts";
+import { usefulFlopsPerSentence } from "../packages/core/src/prepare/index.ts";
+import { encoderShape, measureCeiling, type Ceiling } from "./bench-ceiling.ts";
 import { describeMachine, evenlySpaced, integerOption, readNonBlankLines } from "./bench-options.ts";
 
 const USAGE = `Usage: npm run bench:score -- [options]
@@ -52,6 +54,8 @@ export interface ScoreBenchReport {
   baseline: ScoreBenchRun | null;
   /** baseline ms / engine ms. */
   ratio: number | null;
+  /** The fp32 ceiling per scored token, and what it allows against the baseline. */
+  ceiling: ScoreCeiling;
   maxDifference: number | null;
 }
 
@@ -116,6 +120,30 @@ async function timeBaseline(engine: Engine, session: ort.InferenceSession, texts
   return { run: { sentences: texts.length, tokens, ms: performance.now() - started }, output };
 }
 
+/** The fp32 ceiling of scoring, per scored token (one masked copy of its sentence). */
+export interface ScoreCeiling extends Ceiling {
+  /** Engine tokens/s over the ceiling's. */
+  engineShare: number;
+  /** Useful FLOPs of the baseline (LM head at every position) over the engine's (head at the masked one). */
+  baselineFlopsFactor: number;
+}
+
+/**
+ * Sums useful FLOPs over the masked copies of the scored texts: each of a text's N copies runs the
+ * encoder on N + 2 tokens, and the LM head on one position (engine) or on all (baseline).
+ */
+async function scoringFlops(modelDir: string, results: readonly ScoreResult[]): Promise<{ engine: number; baseline: number }> {
+  const shape = await encoderShape(modelDir);
+  let engine = 0;
+  let baseline = 0;
+  for (const result of results) {
+    const length = result.tokenCount + 2;
+    engine += result.tokenCount * usefulFlopsPerSentence(shape, length, 1);
+    baseline += result.tokenCount * usefulFlopsPerSentence(shape, length, length);
+  }
+  return { engine, baseline };
+}
+
 /** Runs the scoring benchmark. The engine and the baseline use the same onnxruntime session options. */
 export async function runScoreBench(options: ScoreBenchOptions): Promise<ScoreBenchReport> {
   const engine = await Engine.load({ modelDir: options.modelDir, tokenBudget: options.tokenBudget, intraOpThreads: options.threads });
@@ -151,8 +179,12 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<ScoreBe
         });
       });
     }
+    const flops = await scoringFlops(engine.info.modelDir, engineRun.output);
+    const ceiling = await measureCeiling(engine.info.modelDir, options.tokenBudget, options.threads, flops.engine / engineRun.run.tokens);
+    const engineTokensPerSecond = (engineRun.run.tokens * 1000) / engineRun.run.ms;
     return {
       model: { name: engine.info.name, variant: engine.info.variant, parameterCount: engine.info.parameterCount, preparedGraph },
+      ceiling: { ...ceiling, engineShare: engineTokensPerSecond / ceiling.itemsPerSecond, baselineFlopsFactor: flops.baseline / flops.engine },
       engine: engineRun.run,
       enginePlainGraph: plainRun?.run ?? null,
       baseline: baseline?.run ?? null,
@@ -178,6 +210,16 @@ export function formatScoreBench(report: ScoreBenchReport): string {
     lines.push(
       row("baseline (full logits)", report.baseline),
       `ratio (baseline time / engine time): ${report.ratio!.toFixed(2)}x, largest log-probability difference ${report.maxDifference!.toExponential(1)}`,
+    );
+  }
+  const { ceiling } = report;
+  lines.push(
+    `fp32 ceiling: MatMul [${ceiling.inner}, ${ceiling.columns}] at ${ceiling.matmulGflops.toFixed(1)} GFLOP/s over ${ceiling.usefulGflopPerItem.toPrecision(3)} useful GFLOP per scored token = ${ceiling.itemsPerSecond.toPrecision(3)} tokens/s; engine at ${(ceiling.engineShare * 100).toFixed(0)}% of it`,
+  );
+  if (report.baseline !== null) {
+    const baselineTokensPerSecond = (report.baseline.tokens * 1000) / report.baseline.ms;
+    lines.push(
+      `the baseline does ${ceiling.baselineFlopsFactor.toFixed(2)}x the engine's useful FLOPs; an engine at the ceiling would be ${(ceiling.itemsPerSecond / baselineTokensPerSecond).toFixed(2)}x the baseline`,
     );
   }
   return `${lines.join("\n")}\n`;

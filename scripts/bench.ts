@@ -4,6 +4,7 @@ import { execFile } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { DEFAULT_TOKEN_BUDGET, defaultModelDir, Engine, type FillMaskRequest } from "../packages/core/src/engine/index.ts";
+import { measureCeiling, sumUsefulFlops } from "./bench-ceiling.ts";
 import { describeMachine, evenlySpaced, integerOption, readNonBlankLines } from "./bench-options.ts";
 import type { BenchRun, PeerJob } from "./bench-peer.ts";
 import { formatScoreBench, runScoreBench } from "./bench-score.ts";
@@ -15,6 +16,8 @@ pipeline on the same masked sentences, and prints the ratio.
 
 Options:
   --model DIR          model directory (default: MASKFILL_MODEL_DIR, then the bundled mini model)
+  --variant NAME       ONNX file of the fill-mask engine and peer: fp32 (model.onnx), quantized (model_quantized.onnx)
+                       or fp16 (model_fp16.onnx); default: the directory's maskfill.json, then fp32
   --input FILE         one masked sentence per line (default: scripts/data/masked-1024.txt)
   --limit N            use N evenly spaced lines of the input (default: all)
   --token-budget N     engine padded tokens per batch (default: ${DEFAULT_TOKEN_BUDGET})
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       model: { type: "string" },
+      variant: { type: "string" },
       input: { type: "string", default: new URL("data/masked-1024.txt", import.meta.url).pathname },
       limit: { type: "string" },
       "token-budget": { type: "string" },
@@ -69,6 +73,10 @@ async function main(): Promise<void> {
   }
 
   const modelDir = values.model ?? defaultModelDir();
+  const variant = values.variant;
+  if (variant !== undefined && variant !== "fp32" && variant !== "quantized" && variant !== "fp16") {
+    throw new Error(`--variant must be fp32, quantized or fp16; got "${variant}".`);
+  }
   const lines = await readNonBlankLines(values.input);
   const texts = evenlySpaced(lines, integerOption("limit", values.limit, lines.length, 1));
   const tokenBudget = integerOption("token-budget", values["token-budget"], DEFAULT_TOKEN_BUDGET, 1);
@@ -78,10 +86,11 @@ async function main(): Promise<void> {
   const warmupTexts = texts.slice(0, 4);
   const loadBefore = loadavg()[0]!;
 
-  const engine = await Engine.load({ modelDir, tokenBudget, intraOpThreads: threads });
+  const engine = await Engine.load({ modelDir, variant, tokenBudget, intraOpThreads: threads });
   const preparedGraph = engine.preparedRunner !== null;
   const requests: FillMaskRequest[] = texts.map((text) => ({ text, topK: 5 }));
   let engineRun: BenchRun;
+  let usefulFlops = 0;
   try {
     await engine.fillMask(warmupTexts.map((text) => ({ text })));
     let best: BenchRun | null = null;
@@ -95,12 +104,14 @@ async function main(): Promise<void> {
       if (failed > 0) throw new Error(`${failed} of ${texts.length} inputs failed in the engine; check the input file.`);
       const tokens = outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.value.tokenCount : 0), 0);
       if (best === null || ms < best.ms) best = { sentences: texts.length, tokens, ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+      usefulFlops = await sumUsefulFlops(engine.info.modelDir, outcomes);
     }
     engineRun = best!;
   } finally {
     await engine.dispose();
   }
 
+  const ceiling = await measureCeiling(engine.info.modelDir, tokenBudget, threads, usefulFlops / texts.length);
   const onnxSubfolder = engine.info.onnxPath.endsWith(`/onnx/${engine.info.onnxPath.split("/").pop()}`) ? "onnx" : "";
   const peerJob: PeerJob = { modelDir: engine.info.modelDir, onnxSubfolder, variant: engine.info.variant, texts, batchSize: peerBatch, warmupTexts, repeat, threads };
   const peerRun = values["no-peer"] ? null : await runPeer(peerJob);
@@ -127,6 +138,7 @@ async function main(): Promise<void> {
     engine: { ...engineRun, ...rates(engineRun) },
     peer: peerRun === null ? null : { ...peerRun, ...rates(peerRun) },
     ratio: peerRun === null ? null : peerRun.ms / engineRun.ms,
+    ceiling: { ...ceiling, ratio: rates(engineRun).sentencesPerSecond / ceiling.itemsPerSecond },
     scoring,
     cpuRatio: peerRun === null ? null : peerRun.cpuMs / engineRun.cpuMs,
   };
@@ -151,6 +163,9 @@ async function main(): Promise<void> {
       `speed ratio (engine / transformers.js, wall time): ${report.ratio!.toFixed(2)}x; CPU time ratio: ${(peerRun.cpuMs / engineRun.cpuMs).toFixed(2)}x`,
     );
   }
+  lines_.push(
+    `fp32 ceiling: MatMul [${tokenBudget}, ${ceiling.inner}] x [${ceiling.inner}, ${ceiling.columns}] at ${ceiling.matmulGflops.toFixed(1)} GFLOP/s over ${ceiling.usefulGflopPerItem.toPrecision(3)} useful GFLOP per sentence = ${ceiling.itemsPerSecond.toPrecision(3)} sentences/s; engine at ${(report.ceiling.ratio * 100).toFixed(0)}% of it`,
+  );
   if (scoring !== null) {
     lines_.push("", formatScoreBench(scoring).trimEnd());
   }
