@@ -8,7 +8,9 @@ const TOKEN_TOLERANCE = 1e-4;
 // NOTE: onnxruntime and PyTorch round float32 differently by up to about 5e-5 per token
 // (unbiased), and a sum over 60+ tokens can add up to about 2e-4. The 1e-4 PLL tolerance holds
 // for 26 or 27 of the 30 tiny sentences, depending on the CPU kernels onnxruntime picks: 26 on an
-// AMD EPYC, 27 on the previous machine. The others are checked against the wider bound below.
+// AMD EPYC, 27 on the previous machine. The references are float32 results too: the exact
+// (float64) PLLs miss them by up to 1.54e-4, so no engine meets 1e-4 on all 30. The others are
+// checked against the wider bound below.
 const PLL_TOLERANCE = 2.5e-4;
 
 /** Scores every golden text and compares ids, positions, log-probabilities and totals. */
