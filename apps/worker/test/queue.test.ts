@@ -218,7 +218,8 @@ describe("queue round trip with one worker", () => {
     const queue = new Queue(INTERACTIVE_QUEUE, { connection: { url: config.redisUrl }, prefix: config.queuePrefix });
     const failed = await waitFor(async () => {
       const job = await queue.getJob(jobId);
-      return job !== undefined && (await job.isFailed()) ? job : undefined;
+      // Fetch again once failed: the first copy may predate the failure and lack failedReason.
+      return job !== undefined && (await job.isFailed()) ? await queue.getJob(jobId) : undefined;
     }, "the job to fail");
     expect(failed.failedReason).toBe(`JobMissingError: Job ${jobId} does not exist; it may have been deleted.`);
     expect(failed.attemptsMade).toBe(1);
