@@ -11,6 +11,13 @@ function printUsage(): void {
   process.stdout.write(lines.join("\n") + "\n");
 }
 
+// A closed stdout (`maskfill fill ... | head -1`) ends the run quietly, as other Unix tools do,
+// instead of an uncaught EPIPE with a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 const [name, ...rest] = process.argv.slice(2);
 if (name === undefined || name === "--help" || name === "-h" || name === "help") {
   printUsage();

@@ -52,6 +52,16 @@ describe("maskfill model quantize", () => {
     await expect(attempt).rejects.toThrow("expected one model directory, got 0. Run `maskfill model quantize --help`.");
   });
 
+  it("rejects an unknown option", async () => {
+    const attempt = createModelCommand(captureIo()).run(["quantize", workDir, "--bogus"]);
+    await expect(attempt).rejects.toThrow("Run `maskfill model quantize --help` for the options.");
+  });
+
+  it("rejects an empty directory argument", async () => {
+    const attempt = createModelCommand(captureIo()).run(["quantize", ""]);
+    await expect(attempt).rejects.toThrow("the model directory is an empty string; pass the directory that contains model.onnx.");
+  });
+
   it("prints its help", async () => {
     const io = captureIo();
     expect(await createModelCommand(io).run(["quantize", "--help"])).toBe(0);

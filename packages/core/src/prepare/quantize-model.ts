@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { z } from "zod";
 import { readModelFiles, VARIANT_FILE_NAMES } from "../engine/model-files.ts";
 import { PrepareError } from "./errors.ts";
 import { findLmHead } from "./find-lm-head.ts";
@@ -38,6 +39,8 @@ export interface QuantizeRecord extends QuantizeSummary {
   weightMaxLevel: number;
   /** The LM head's nodes, left in float32. */
   floatHeadNodes: string[];
+  /** External data files of the source that the quantized graph still reads (embeddings, head). */
+  externalDataFiles: string[];
 }
 
 /** Paths written by quantizeModel. */
@@ -56,10 +59,10 @@ export function quantizeRecordFileName(onnxFileName: string): string {
 }
 
 /**
- * Writes `model_quantized.onnx` beside a float32 `model.onnx`: every encoder MatMul with a
+ * Writes `model_quantized.onnx` beside a float32 `model.onnx`. Every encoder MatMul with a
  * constant weight becomes an int8 product with per-column weight scales (7 bits) and per-row
- * activation scales computed at run time; the LM head stays float32. The source is only read.
- * Throws PrepareError (not retryable) naming the file and the problem.
+ * activation scales computed at run time, and the LM head stays float32. The source is only
+ * read. Throws PrepareError (not retryable) naming the file and the problem.
  */
 export async function quantizeModel(options: QuantizeModelOptions): Promise<QuantizeModelResult> {
   const files = await readModelFiles(options.modelDir, "fp32").catch((error: Error) => {
@@ -69,7 +72,7 @@ export async function quantizeModel(options: QuantizeModelOptions): Promise<Quan
   const sourceDir = dirname(sourcePath);
   const quantizedPath = join(sourceDir, VARIANT_FILE_NAMES.quantized);
   const recordPath = join(sourceDir, quantizeRecordFileName(VARIANT_FILE_NAMES.quantized));
-  await checkTarget(quantizedPath, recordPath, options.force ?? false);
+  await checkTarget(files.modelDir, quantizedPath, recordPath, options.force ?? false);
 
   const sourceSize = (await stat(sourcePath)).size;
   if (sourceSize > PROTOBUF_LIMIT_BYTES) {
@@ -77,6 +80,7 @@ export async function quantizeModel(options: QuantizeModelOptions): Promise<Quan
   }
   const bytes = await readFile(sourcePath);
   const model = parseSource(bytes, sourcePath);
+  const externalDataFiles = await checkExternalData(model, sourceDir, sourcePath);
   const head = findHead(model, sourcePath);
   const matmuls = await quantizeWeights(model, new Set(head.nodeIndices), sourceDir, sourcePath);
   const dropped = unusedAfterQuantizing(model, matmuls);
@@ -86,7 +90,9 @@ export async function quantizeModel(options: QuantizeModelOptions): Promise<Quan
   }
 
   const removedPreparedFiles = await removeStalePrepared(sourceDir);
-  const quantizedSha256 = await writeChunks(quantizedPath, rewrite.chunks);
+  const quantizedSha256 = await writeChunks(quantizedPath, rewrite.chunks).catch((error: NodeJS.ErrnoException) => {
+    throw new PrepareError(`Cannot write ${quantizedPath}: ${error.code ?? error.message}. Make ${sourceDir} writable, or copy the model to a writable directory and quantize that.`);
+  });
   const record: QuantizeRecord = {
     formatVersion: QUANTIZED_FORMAT_VERSION,
     createdAt: new Date().toISOString(),
@@ -94,6 +100,7 @@ export async function quantizeModel(options: QuantizeModelOptions): Promise<Quan
     quantized: { file: basename(quantizedPath), bytes: rewrite.byteLength, sha256: quantizedSha256 },
     method: "dynamic int8: activations per row (symmetric, uint8 with zero point 128), weights per column (symmetric int8)",
     weightMaxLevel: WEIGHT_MAX_LEVEL,
+    externalDataFiles,
     floatHeadNodes: head.nodeIndices.map((index) => model.nodes[index]!.node.name ?? String(index)),
     ...rewrite.summary,
   };
@@ -102,13 +109,34 @@ export async function quantizeModel(options: QuantizeModelOptions): Promise<Quan
   return { sourcePath, quantizedPath, recordPath, record, removedPreparedFiles };
 }
 
-/** Rejects overwriting a quantized graph that this quantizer did not write, unless forced. */
-async function checkTarget(quantizedPath: string, recordPath: string, force: boolean): Promise<void> {
-  const exists = await stat(quantizedPath).then(() => true, () => false);
-  const ours = await stat(recordPath).then(() => true, () => false);
-  if (exists && !ours && !force) {
-    throw new PrepareError(`${quantizedPath} already exists and was not written by \`maskfill model quantize\` (no ${basename(recordPath)} beside it); pass --force to replace it.`);
+/**
+ * Rejects overwriting a quantized graph that this quantizer did not write (its record is
+ * missing or names another sha256), unless forced, and a top-level model_quantized.onnx that
+ * the engine would load instead of the one written into onnx/.
+ */
+async function checkTarget(modelDir: string, quantizedPath: string, recordPath: string, force: boolean): Promise<void> {
+  const shadowing = join(modelDir, VARIANT_FILE_NAMES.quantized);
+  if (shadowing !== quantizedPath && (await isFile(shadowing))) {
+    throw new PrepareError(`${shadowing} exists, and the engine would load it instead of the ${quantizedPath} this command writes; move or delete it first.`);
   }
+  if (force || !(await isFile(quantizedPath))) {
+    return;
+  }
+  const recorded = await readFile(recordPath, "utf8").then(
+    (text) => recordShaSchema.safeParse(JSON.parse(text)).data?.quantized.sha256 ?? null,
+    () => null,
+  );
+  const actual = createHash("sha256").update(await readFile(quantizedPath)).digest("hex");
+  if (recorded !== actual) {
+    throw new PrepareError(`${quantizedPath} already exists and was not written by \`maskfill model quantize\` (${basename(recordPath)} is missing or names another sha256); pass --force to replace it.`);
+  }
+}
+
+/** The part of a quantize record that identifies the file it describes. */
+const recordShaSchema = z.object({ quantized: z.object({ sha256: z.string() }) });
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isFile(), () => false);
 }
 
 function parseSource(bytes: Buffer, sourcePath: string): OnnxModelFile {
@@ -169,6 +197,24 @@ function unusedAfterQuantizing(model: OnnxModelFile, matmuls: readonly Quantized
     }
   }
   return new Set(matmuls.map((matmul) => matmul.weightName).filter((name) => !readByOthers.has(name)));
+}
+
+/**
+ * Checks that every external data file of the source lies inside its directory and exists;
+ * returns their relative paths. onnxruntime refuses locations outside the model's directory.
+ */
+async function checkExternalData(model: OnnxModelFile, sourceDir: string, sourcePath: string): Promise<string[]> {
+  const locations = [...new Set([...model.initializers.values()].map((initializer) => initializer.externalLocation).filter((location) => location !== null))];
+  for (const location of locations) {
+    const resolved = resolve(sourceDir, location);
+    if (isAbsolute(location) || /^\.\.(?:[\\/]|$)/u.test(relative(sourceDir, resolved))) {
+      throw new PrepareError(`${sourcePath} keeps weights in the external data file "${location}", outside ${sourceDir}; onnxruntime loads external data only from the model's directory, so move the file there and re-export.`);
+    }
+    if (!(await isFile(resolved))) {
+      throw new PrepareError(`${sourcePath} keeps weights in the external data file "${location}", which is missing from ${sourceDir}; copy it next to the model.`);
+    }
+  }
+  return locations.sort();
 }
 
 /** Deletes a prepared graph of an earlier model_quantized.onnx, since it no longer matches. */

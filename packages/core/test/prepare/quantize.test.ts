@@ -170,13 +170,48 @@ describe("quantizeModel", () => {
     const dir = await miniModelDir();
     await symlink(join(BUNDLED_MINI_DIR, "model_quantized.onnx"), join(dir, "model_quantized.onnx"));
     const attempt = quantizeModel({ modelDir: dir });
-    await expect(attempt).rejects.toThrow(`${join(dir, "model_quantized.onnx")} already exists and was not written by \`maskfill model quantize\` (no model_quantized.quantize.json beside it); pass --force to replace it.`);
+    await expect(attempt).rejects.toThrow(`${join(dir, "model_quantized.onnx")} already exists and was not written by \`maskfill model quantize\` (model_quantized.quantize.json is missing or names another sha256); pass --force to replace it.`);
 
     const forced = await quantizeModel({ modelDir: dir, force: true });
     expect(forced.record.quantizedNodes).toHaveLength(24);
     // The bundled model behind the old symlink is untouched: the new file replaced the link.
     const bundled = await readFile(join(BUNDLED_MINI_DIR, "model_quantized.onnx"));
     expect(bundled.length).toBe(7_788_881);
+  });
+
+  it("rejects a foreign graph beside an old record", async () => {
+    const dir = await miniModelDir();
+    await quantizeModel({ modelDir: dir });
+    await rm(join(dir, "model_quantized.onnx"));
+    await symlink(join(BUNDLED_MINI_DIR, "model_quantized.onnx"), join(dir, "model_quantized.onnx"));
+    const attempt = quantizeModel({ modelDir: dir });
+    await expect(attempt).rejects.toThrow("(model_quantized.quantize.json is missing or names another sha256); pass --force to replace it.");
+  });
+
+  it("rejects a top-level graph that would shadow onnx/", async () => {
+    const model = await makeModelDir({
+      "onnx/model.onnx": join(MINI_FIXTURE_DIR, "model.onnx"),
+      "model_quantized.onnx": join(BUNDLED_MINI_DIR, "model_quantized.onnx"),
+      "tokenizer.json": join(BUNDLED_MINI_DIR, "tokenizer.json"),
+      "tokenizer_config.json": join(BUNDLED_MINI_DIR, "tokenizer_config.json"),
+      "config.json": join(BUNDLED_MINI_DIR, "config.json"),
+    });
+    cleanups.push(model.cleanup);
+    const attempt = quantizeModel({ modelDir: model.dir });
+    await expect(attempt).rejects.toThrow(`${join(model.dir, "model_quantized.onnx")} exists, and the engine would load it instead of the ${join(model.dir, "onnx", "model_quantized.onnx")} this command writes; move or delete it first.`);
+  });
+
+  it("writes into onnx/ for the transformers.js layout", async () => {
+    const model = await makeModelDir({
+      "onnx/model.onnx": join(MINI_FIXTURE_DIR, "model.onnx"),
+      "tokenizer.json": join(BUNDLED_MINI_DIR, "tokenizer.json"),
+      "tokenizer_config.json": join(BUNDLED_MINI_DIR, "tokenizer_config.json"),
+      "config.json": join(BUNDLED_MINI_DIR, "config.json"),
+    });
+    cleanups.push(model.cleanup);
+    const result = await quantizeModel({ modelDir: model.dir });
+    expect(result.quantizedPath).toBe(join(model.dir, "onnx", "model_quantized.onnx"));
+    expect(result.record.externalDataFiles).toEqual([]);
   });
 
   it("rejects a graph that is quantized already", async () => {
@@ -207,6 +242,29 @@ describe("quantizeModel", () => {
     const expected = await logitsOf(fromInline.quantizedPath, rows);
     const actual = await logitsOf(fromExternal.quantizedPath, rows);
     expect(Array.from(actual)).toEqual(Array.from(expected));
+  });
+
+  it("rejects missing or outside external data", async () => {
+    const dir = await tinyCopy();
+    const source = await readFile(join(dir, "model.onnx"));
+    await writeFile(join(dir, "model.onnx"), moveWeightsToExternalData(source, "weights.bin").model);
+    await expect(quantizeModel({ modelDir: dir })).rejects.toThrow(`keeps weights in the external data file "weights.bin", which is missing from ${dir}; copy it next to the model.`);
+
+    const outside = moveWeightsToExternalData(source, "../outside.bin");
+    await writeFile(join(dir, "model.onnx"), outside.model);
+    await writeFile(join(dir, "..", "outside.bin"), outside.data);
+    cleanups.push(() => rm(join(dir, "..", "outside.bin"), { force: true }));
+    await expect(quantizeModel({ modelDir: dir })).rejects.toThrow(`keeps weights in the external data file "../outside.bin", outside ${dir}`);
+    await expect(stat(join(dir, "model_quantized.onnx"))).rejects.toThrow("ENOENT");
+  });
+
+  it("records the external data it still reads", async () => {
+    const dir = await tinyCopy();
+    const external = moveWeightsToExternalData(await readFile(join(dir, "model.onnx")), "model.onnx_data");
+    await writeFile(join(dir, "model.onnx"), external.model);
+    await writeFile(join(dir, "model.onnx_data"), external.data);
+    const result = await quantizeModel({ modelDir: dir });
+    expect(result.record.externalDataFiles).toEqual(["model.onnx_data"]);
   });
 
   it("rejects truncated external data", async () => {

@@ -1,7 +1,6 @@
-import { parseArgs } from "node:util";
 import { prepareModel, quantizeModel, verifyPreparedModel } from "@maskfill/core/prepare";
 import type { CliIo } from "../model/cli-io.ts";
-import { UsageError } from "../cli-options.ts";
+import { parseCliArgs, UsageError } from "../cli-options.ts";
 
 export const QUANTIZE_HELP = `Usage: maskfill model quantize DIR [--force] [--no-prepare]
 
@@ -23,15 +22,15 @@ const PREPARED_TOLERANCE = 1e-5;
 
 /** Runs `maskfill model quantize` and returns the exit code; invalid arguments throw with the fix. */
 export async function runModelQuantize(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCliArgs(
     args,
-    allowPositionals: true,
-    options: {
+    {
       force: { type: "boolean", default: false },
       "no-prepare": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
-  });
+    "model quantize",
+  );
   if (values.help) {
     io.stdout.write(QUANTIZE_HELP);
     return 0;
@@ -41,6 +40,9 @@ export async function runModelQuantize(args: string[], io: CliIo): Promise<numbe
   }
 
   const modelDir = positionals[0]!;
+  if (modelDir.trim() === "") {
+    throw new UsageError("the model directory is an empty string; pass the directory that contains model.onnx.");
+  }
   const started = performance.now();
   const result = await quantizeModel({ modelDir, force: values.force });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -49,6 +51,9 @@ export async function runModelQuantize(args: string[], io: CliIo): Promise<numbe
     `Quantized ${result.record.quantizedNodes.length} MatMuls of ${result.sourcePath} in ${seconds} s (${megabytes(result.record.source.bytes)} MiB -> ${megabytes(result.record.quantized.bytes)} MiB).\n` +
       `Wrote ${result.quantizedPath} and ${result.recordPath}.\n`,
   );
+  if (result.record.externalDataFiles.length > 0) {
+    io.stderr.write(`The int8 graph still reads the float32 embeddings and LM head from ${result.record.externalDataFiles.join(", ")}; keep that beside it.\n`);
+  }
   for (const path of result.removedPreparedFiles) {
     io.stderr.write(`Deleted ${path}, prepared from the previous model_quantized.onnx.\n`);
   }
