@@ -38,6 +38,11 @@ describe("maskfill model prepare", () => {
     await expect(attempt).rejects.toThrow('--variant must be fp32, quantized or fp16, got "int4".');
   });
 
+  it("rejects an unknown option", async () => {
+    const attempt = createModelCommand(captureIo()).run(["prepare", workDir, "--bogus"]);
+    await expect(attempt).rejects.toThrow("Unknown option '--bogus'. Run `maskfill model prepare --help` for the options.");
+  });
+
   it("rejects a missing directory argument", async () => {
     const attempt = createModelCommand(captureIo()).run(["prepare"]);
     await expect(attempt).rejects.toThrow("expected one model directory, got 0. Run `maskfill model prepare --help`.");

@@ -1,7 +1,6 @@
-import { parseArgs } from "node:util";
 import { prepareModel, verifyPreparedModel } from "@maskfill/core/prepare";
 import type { CliIo } from "../model/cli-io.ts";
-import { UsageError } from "../cli-options.ts";
+import { parseCliArgs, UsageError } from "../cli-options.ts";
 
 export const PREPARE_HELP = `Usage: maskfill model prepare DIR [--variant VARIANT] [--no-verify]
 
@@ -21,15 +20,15 @@ const EXACT_TOLERANCE = 1e-5;
 
 /** Runs `maskfill model prepare` and returns the exit code; invalid arguments throw with the fix. */
 export async function runModelPrepare(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCliArgs(
     args,
-    allowPositionals: true,
-    options: {
+    {
       variant: { type: "string" },
       "no-verify": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
-  });
+    "model prepare",
+  );
   if (values.help) {
     io.stdout.write(PREPARE_HELP);
     return 0;
