@@ -23,7 +23,7 @@ export async function readFloatInitializer(model: OnnxModelFile, initializer: Gr
   const count = (header.dims ?? []).reduce((product, dim) => product * dim, 1);
   const bytes = initializer.externalLocation === null ? inlineBytes(model, initializer) : await externalBytes(model, initializer, modelDir);
   if (bytes.byteLength !== count * 4) {
-    throw new PrepareError(`Initializer "${name}" holds ${bytes.byteLength} bytes, but its shape [${(header.dims ?? []).join(", ")}] needs ${count * 4}; the model file is damaged.`);
+    throw new PrepareError(`Initializer "${name}" contains ${bytes.byteLength} bytes, but its shape [${(header.dims ?? []).join(", ")}] needs ${count * 4}; the model file is damaged.`);
   }
   // Copy into an aligned buffer: raw_data views start at arbitrary file offsets.
   const values = new Float32Array(count);

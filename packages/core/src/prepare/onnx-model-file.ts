@@ -133,3 +133,8 @@ export function replaceGraph(model: OnnxModelFile, graphChunks: readonly Uint8Ar
   chunks.push(lengthDelimitedField(ModelField.metadataProps, encodeStringEntry(metadata.key, metadata.value)));
   return { chunks, byteLength: chunks.reduce((total, chunk) => total + chunk.length, 0) };
 }
+
+/** Returns the model's opset version for the default ONNX domain, or 0 when it imports none. */
+export function defaultOpset(model: OnnxModelFile): number {
+  return model.opsets.get("") ?? model.opsets.get("ai.onnx") ?? 0;
+}

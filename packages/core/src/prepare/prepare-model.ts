@@ -1,21 +1,15 @@
 import { createHash } from "node:crypto";
-import { readFile, rename, stat, writeFile } from "node:fs/promises";
+import { rename, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { readModelFiles } from "../engine/model-files.ts";
 import type { ModelVariant } from "../engine/types.ts";
 import { PrepareError } from "./errors.ts";
 import { findLmHead } from "./find-lm-head.ts";
-import { parseOnnxModel } from "./onnx-model-file.ts";
 import { PREPARED_FORMAT_VERSION, PreparedIo, preparedFileName, preparedRecordFileName } from "./prepared-io.ts";
 import type { PreparedRecord } from "./prepared-record.ts";
 import { rewriteGraph } from "./rewrite-graph.ts";
+import { LOGITS_OUTPUT, PROTOBUF_LIMIT_BYTES, readSourceModel, requireLogitsOutput } from "./source-model.ts";
 import { writeChunks } from "./write-chunks.ts";
-
-/** Name of the fill-mask export's output that the rewrite replaces. */
-const LOGITS_OUTPUT = "logits";
-
-/** Largest file protobuf can parse; bigger models must keep their weights in external data files. */
-const PROTOBUF_LIMIT_BYTES = 2 ** 31 - 1;
 
 /** Options of prepareModel. */
 export interface PrepareModelOptions {
@@ -48,16 +42,8 @@ export async function prepareModel(options: PrepareModelOptions): Promise<Prepar
   const preparedPath = join(sourceDir, preparedFileName(basename(sourcePath)));
   const recordPath = join(sourceDir, preparedRecordFileName(basename(sourcePath)));
 
-  const sourceSize = (await stat(sourcePath)).size;
-  if (sourceSize > PROTOBUF_LIMIT_BYTES) {
-    throw new PrepareError(`${sourcePath} is ${sourceSize} bytes, over protobuf's 2 GB limit; export the model with external data (optimum does this for large models) and prepare that.`);
-  }
-  const bytes = await readFile(sourcePath);
-  const model = parseGraph(bytes, sourcePath);
-  if (!model.outputNames.includes(LOGITS_OUTPUT)) {
-    throw new PrepareError(`${sourcePath} has outputs [${model.outputNames.join(", ")}] but no "${LOGITS_OUTPUT}"; prepare an optimum fill-mask export (\`optimum-cli export onnx --task fill-mask\`).`);
-  }
-  const externalData = await checkExternalData(model.initializers, sourceDir, sourcePath);
+  const { bytes, model, externalDataFiles } = await readSourceModel(sourcePath, sourceDir, "prepare");
+  requireLogitsOutput(model, sourcePath, "prepare");
 
   let head;
   let rewrite;
@@ -78,11 +64,11 @@ export async function prepareModel(options: PrepareModelOptions): Promise<Prepar
   const record: PreparedRecord = {
     formatVersion: PREPARED_FORMAT_VERSION,
     createdAt: new Date().toISOString(),
-    source: { file: basename(sourcePath), bytes: sourceSize, sha256: createHash("sha256").update(bytes).digest("hex") },
+    source: { file: basename(sourcePath), bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") },
     prepared: { file: basename(preparedPath), bytes: rewrite.byteLength, sha256: preparedSha256 },
     irVersion: model.irVersion,
     opsets: Object.fromEntries(model.opsets),
-    externalDataFiles: externalData,
+    externalDataFiles,
     hiddenState: head.hiddenState,
     headNodes: head.nodeIndices.map((index) => model.nodes[index]!.node.name ?? model.nodes[index]!.node.output[0] ?? String(index)),
     approximate: head.approximate,
@@ -92,24 +78,4 @@ export async function prepareModel(options: PrepareModelOptions): Promise<Prepar
   await writeFile(`${recordPath}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
   await rename(`${recordPath}.tmp`, recordPath);
   return { sourcePath, preparedPath, recordPath, record };
-}
-
-function parseGraph(bytes: Buffer, sourcePath: string): ReturnType<typeof parseOnnxModel> {
-  try {
-    return parseOnnxModel(bytes);
-  } catch (error) {
-    throw new PrepareError(`Cannot read ${sourcePath} as an ONNX model: ${(error as Error).message}`);
-  }
-}
-
-/** Checks that every external data file exists beside the source; returns their relative paths. */
-async function checkExternalData(initializers: ReturnType<typeof parseOnnxModel>["initializers"], sourceDir: string, sourcePath: string): Promise<string[]> {
-  const locations = [...new Set([...initializers.values()].map((initializer) => initializer.externalLocation).filter((location) => location !== null))];
-  for (const location of locations) {
-    const present = await stat(join(sourceDir, location)).then((info) => info.isFile(), () => false);
-    if (!present) {
-      throw new PrepareError(`${sourcePath} keeps weights in the external data file "${location}", which is missing from ${sourceDir}; copy it next to the model.`);
-    }
-  }
-  return locations.sort();
 }

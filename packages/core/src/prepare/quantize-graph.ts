@@ -1,4 +1,4 @@
-import { GraphField, replaceGraph, type OnnxModelFile } from "./onnx-model-file.ts";
+import { defaultOpset, GraphField, replaceGraph, type OnnxModelFile } from "./onnx-model-file.ts";
 import { encodeNode, onnxTypes, OnnxAttributeType, OnnxDataType, type OnnxNode } from "./onnx-schema.ts";
 import { fieldBytes, lengthDelimitedField, lengthDelimitedHeader } from "./protobuf-fields.ts";
 import type { QuantizedColumns } from "./quantize-weights.ts";
@@ -31,7 +31,7 @@ export interface QuantizedMatMul {
   weights: QuantizedColumns;
 }
 
-/** What the quantizer changed, for the record written beside the graph. */
+/** Changes made by the quantizer, for the record written beside the graph. */
 export interface QuantizeSummary {
   quantizedNodes: string[];
   droppedInitializers: string[];
@@ -69,7 +69,7 @@ const names = {
  */
 export function quantizeGraph(model: OnnxModelFile, matmuls: readonly QuantizedMatMul[], dropped: ReadonlySet<string>): QuantizeRewrite {
   const byNode = new Map(matmuls.map((matmul) => [matmul.nodeIndex, matmul]));
-  const opset = model.opsets.get("") ?? model.opsets.get("ai.onnx") ?? 0;
+  const opset = defaultOpset(model);
   const quantizedInputs = new Map<string, { levels: string; rowScale: string }>();
   const summary: QuantizeSummary = { quantizedNodes: [], droppedInitializers: [...dropped].sort(), addedNodes: 0 };
   const graphChunks: Uint8Array[] = [];
@@ -161,7 +161,7 @@ function weightScalesName(matmul: QuantizedMatMul): string {
   return `${QUANTIZED_PREFIX}${matmul.weightName}/scales`;
 }
 
-/** The constants and the quantized weights, as GraphProto initializer fields. */
+/** Encodes the constants and the quantized weights as GraphProto initializer fields. */
 function newInitializers(matmuls: readonly QuantizedMatMul[], opset: number): Uint8Array[] {
   const chunks: Uint8Array[] = [
     ...initializerField(names.levelMax, OnnxDataType.float, [], floatBytes([ACTIVATION_MAX_LEVEL])),

@@ -1,22 +1,17 @@
 import { createHash } from "node:crypto";
-import { readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { readModelFiles, VARIANT_FILE_NAMES } from "../engine/model-files.ts";
 import { PrepareError } from "./errors.ts";
 import { findLmHead } from "./find-lm-head.ts";
 import { readFloatInitializer } from "./initializer-data.ts";
-import { parseOnnxModel, type OnnxModelFile } from "./onnx-model-file.ts";
+import type { OnnxModelFile } from "./onnx-model-file.ts";
 import { preparedFileName, preparedRecordFileName } from "./prepared-io.ts";
 import { QUANTIZED_FORMAT_VERSION, quantizeGraph, type QuantizedMatMul, type QuantizeSummary } from "./quantize-graph.ts";
 import { quantizeColumns, WEIGHT_MAX_LEVEL } from "./quantize-weights.ts";
+import { isFile, LOGITS_OUTPUT, PROTOBUF_LIMIT_BYTES, readSourceModel, requireLogitsOutput } from "./source-model.ts";
 import { writeChunks } from "./write-chunks.ts";
-
-/** Output of the fill-mask export that locates the LM head, which stays float32. */
-const LOGITS_OUTPUT = "logits";
-
-/** Largest file protobuf can parse. */
-const PROTOBUF_LIMIT_BYTES = 2 ** 31 - 1;
 
 /** Ops that mark a graph as quantized already. */
 const QUANTIZED_OPS = new Set(["MatMulInteger", "DynamicQuantizeLinear", "QuantizeLinear", "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "QLinearMatMul"]);
@@ -74,13 +69,9 @@ export async function quantizeModel(options: QuantizeModelOptions): Promise<Quan
   const recordPath = join(sourceDir, quantizeRecordFileName(VARIANT_FILE_NAMES.quantized));
   await checkTarget(files.modelDir, quantizedPath, recordPath, options.force ?? false);
 
-  const sourceSize = (await stat(sourcePath)).size;
-  if (sourceSize > PROTOBUF_LIMIT_BYTES) {
-    throw new PrepareError(`${sourcePath} is ${sourceSize} bytes, over protobuf's 2 GB limit; export the model with external data and quantize that.`);
-  }
-  const bytes = await readFile(sourcePath);
-  const model = parseSource(bytes, sourcePath);
-  const externalDataFiles = await checkExternalData(model, sourceDir, sourcePath);
+  const { bytes, model, externalDataFiles } = await readSourceModel(sourcePath, sourceDir, "quantize");
+  rejectQuantized(model, sourcePath);
+  requireLogitsOutput(model, sourcePath, "quantize");
   const head = findHead(model, sourcePath);
   const matmuls = await quantizeWeights(model, new Set(head.nodeIndices), sourceDir, sourcePath);
   const dropped = unusedAfterQuantizing(model, matmuls);
@@ -96,7 +87,7 @@ export async function quantizeModel(options: QuantizeModelOptions): Promise<Quan
   const record: QuantizeRecord = {
     formatVersion: QUANTIZED_FORMAT_VERSION,
     createdAt: new Date().toISOString(),
-    source: { file: basename(sourcePath), bytes: sourceSize, sha256: createHash("sha256").update(bytes).digest("hex") },
+    source: { file: basename(sourcePath), bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") },
     quantized: { file: basename(quantizedPath), bytes: rewrite.byteLength, sha256: quantizedSha256 },
     method: "dynamic int8: activations per row (symmetric, uint8 with zero point 128), weights per column (symmetric int8)",
     weightMaxLevel: WEIGHT_MAX_LEVEL,
@@ -135,25 +126,11 @@ async function checkTarget(modelDir: string, quantizedPath: string, recordPath: 
 /** The part of a quantize record that identifies the file it describes. */
 const recordShaSchema = z.object({ quantized: z.object({ sha256: z.string() }) });
 
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((info) => info.isFile(), () => false);
-}
-
-function parseSource(bytes: Buffer, sourcePath: string): OnnxModelFile {
-  let model: OnnxModelFile;
-  try {
-    model = parseOnnxModel(bytes);
-  } catch (error) {
-    throw new PrepareError(`Cannot read ${sourcePath} as an ONNX model: ${(error as Error).message}`);
-  }
+function rejectQuantized(model: OnnxModelFile, sourcePath: string): void {
   const quantizedOp = model.nodes.find(({ node }) => QUANTIZED_OPS.has(node.op_type));
   if (quantizedOp !== undefined) {
     throw new PrepareError(`${sourcePath} is quantized already (node "${quantizedOp.node.name ?? ""}" is ${quantizedOp.node.op_type}); quantize the float32 export instead.`);
   }
-  if (!model.outputNames.includes(LOGITS_OUTPUT)) {
-    throw new PrepareError(`${sourcePath} has outputs [${model.outputNames.join(", ")}] but no "${LOGITS_OUTPUT}"; quantize an optimum fill-mask export (\`optimum-cli export onnx --task fill-mask\`).`);
-  }
-  return model;
 }
 
 function findHead(model: OnnxModelFile, sourcePath: string): ReturnType<typeof findLmHead> {
@@ -199,31 +176,12 @@ function unusedAfterQuantizing(model: OnnxModelFile, matmuls: readonly Quantized
   return new Set(matmuls.map((matmul) => matmul.weightName).filter((name) => !readByOthers.has(name)));
 }
 
-/**
- * Checks that every external data file of the source lies inside its directory and exists;
- * returns their relative paths. onnxruntime refuses locations outside the model's directory.
- */
-async function checkExternalData(model: OnnxModelFile, sourceDir: string, sourcePath: string): Promise<string[]> {
-  const locations = [...new Set([...model.initializers.values()].map((initializer) => initializer.externalLocation).filter((location) => location !== null))];
-  for (const location of locations) {
-    const resolved = resolve(sourceDir, location);
-    if (isAbsolute(location) || /^\.\.(?:[\\/]|$)/u.test(relative(sourceDir, resolved))) {
-      throw new PrepareError(`${sourcePath} keeps weights in the external data file "${location}", outside ${sourceDir}; onnxruntime loads external data only from the model's directory, so move the file there and re-export.`);
-    }
-    if (!(await isFile(resolved))) {
-      throw new PrepareError(`${sourcePath} keeps weights in the external data file "${location}", which is missing from ${sourceDir}; copy it next to the model.`);
-    }
-  }
-  return locations.sort();
-}
-
 /** Deletes a prepared graph of an earlier model_quantized.onnx, since it no longer matches. */
 async function removeStalePrepared(sourceDir: string): Promise<string[]> {
   const stale = [preparedFileName(VARIANT_FILE_NAMES.quantized), preparedRecordFileName(VARIANT_FILE_NAMES.quantized)].map((name) => join(sourceDir, name));
   const removed: string[] = [];
   for (const path of stale) {
-    const exists = await stat(path).then(() => true, () => false);
-    if (exists) {
+    if (await isFile(path)) {
       await rm(path);
       removed.push(path);
     }

@@ -1,7 +1,7 @@
 /**
- * Largest weight level. Seven bits instead of eight, because onnxruntime's x86 AVX2 kernel for
- * uint8 x int8 products adds pairs of products in 16-bit registers: 255 x 127 x 2 overflows them,
- * 255 x 63 x 2 does not (onnxruntime documents this as `reduce_range` for its own quantizer).
+ * Largest weight level. It uses seven bits instead of eight, because onnxruntime's x86 AVX2
+ * kernel for uint8 x int8 products adds pairs of products in 16-bit registers. 255 x 127 x 2
+ * overflows them and 255 x 63 x 2 does not. onnxruntime's own quantizer calls this `reduce_range`.
  */
 export const WEIGHT_MAX_LEVEL = 63;
 

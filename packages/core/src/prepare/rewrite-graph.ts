@@ -1,6 +1,6 @@
 import { PrepareError } from "./errors.ts";
 import type { LmHead } from "./find-lm-head.ts";
-import { GraphField, replaceGraph, valueInfoName, type OnnxModelFile } from "./onnx-model-file.ts";
+import { defaultOpset, GraphField, replaceGraph, valueInfoName, type OnnxModelFile } from "./onnx-model-file.ts";
 import { encodeNode, encodeTensorValueInfo, OnnxAttributeType, OnnxDataType, type OnnxNode } from "./onnx-schema.ts";
 import { INTERNAL_PREFIX, PREPARED_FORMAT_VERSION, PREPARED_METADATA_KEY, PreparedIo } from "./prepared-io.ts";
 import { fieldBytes, fieldString, lengthDelimitedField, scanFields, WireType, type RawField } from "./protobuf-fields.ts";
@@ -105,7 +105,7 @@ export function rewriteGraph(model: OnnxModelFile, head: LmHead, logitsName: str
 }
 
 function checkRewritable(model: OnnxModelFile): void {
-  const opset = model.opsets.get("") ?? model.opsets.get("ai.onnx") ?? 0;
+  const opset = defaultOpset(model);
   if (opset < MIN_OPSET) {
     throw new PrepareError(`The graph uses ONNX opset ${opset}; prepared graphs need opset ${MIN_OPSET} or later. Re-export the model with a newer opset (optimum's default is 14 or later).`);
   }

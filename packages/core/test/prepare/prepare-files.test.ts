@@ -97,6 +97,20 @@ describe("prepareModel files", () => {
     await expect(stat(join(model.dir, "model.prepared.onnx"))).rejects.toThrow("ENOENT");
   });
 
+  it("rejects external data outside the directory", async () => {
+    const source = await readFile(join(model.dir, "model.onnx"));
+    const external = moveWeightsToExternalData(source, "../outside-prepare.bin");
+    await writeFile(join(model.dir, "model.onnx"), external.model);
+    await writeFile(join(model.dir, "..", "outside-prepare.bin"), external.data);
+    try {
+      const attempt = prepareModel({ modelDir: model.dir });
+      await expect(attempt).rejects.toThrow(`keeps weights in the external data file "../outside-prepare.bin", outside ${model.dir}`);
+      await expect(stat(join(model.dir, "model.prepared.onnx"))).rejects.toThrow("ENOENT");
+    } finally {
+      await rm(join(model.dir, "..", "outside-prepare.bin"), { force: true });
+    }
+  });
+
   it("rejects a graph without logits", async () => {
     await copyFile(WRONG_IO_ONNX, join(model.dir, "model.onnx"));
     await expect(prepareModel({ modelDir: model.dir })).rejects.toThrow('has outputs [scores] but no "logits"; prepare an optimum fill-mask export');

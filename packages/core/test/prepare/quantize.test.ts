@@ -17,10 +17,13 @@ afterEach(async () => {
   }
 });
 
-/** Creates a directory of symlinks to the trained mini model's float32 graph, tokenizer and config. */
-async function miniModelDir(onnxTarget = join(MINI_FIXTURE_DIR, "model.onnx")): Promise<string> {
+/**
+ * Creates a directory of symlinks to the mini model's tokenizer and config plus `onnxFiles`
+ * (relative name to target), by default the trained float32 graph as model.onnx.
+ */
+async function miniModelDir(onnxFiles: Record<string, string> = { "model.onnx": join(MINI_FIXTURE_DIR, "model.onnx") }): Promise<string> {
   const model = await makeModelDir({
-    "model.onnx": onnxTarget,
+    ...onnxFiles,
     "tokenizer.json": join(BUNDLED_MINI_DIR, "tokenizer.json"),
     "tokenizer_config.json": join(BUNDLED_MINI_DIR, "tokenizer_config.json"),
     "config.json": join(BUNDLED_MINI_DIR, "config.json"),
@@ -189,33 +192,23 @@ describe("quantizeModel", () => {
   });
 
   it("rejects a top-level graph that would shadow onnx/", async () => {
-    const model = await makeModelDir({
+    const dir = await miniModelDir({
       "onnx/model.onnx": join(MINI_FIXTURE_DIR, "model.onnx"),
       "model_quantized.onnx": join(BUNDLED_MINI_DIR, "model_quantized.onnx"),
-      "tokenizer.json": join(BUNDLED_MINI_DIR, "tokenizer.json"),
-      "tokenizer_config.json": join(BUNDLED_MINI_DIR, "tokenizer_config.json"),
-      "config.json": join(BUNDLED_MINI_DIR, "config.json"),
     });
-    cleanups.push(model.cleanup);
-    const attempt = quantizeModel({ modelDir: model.dir });
-    await expect(attempt).rejects.toThrow(`${join(model.dir, "model_quantized.onnx")} exists, and the engine would load it instead of the ${join(model.dir, "onnx", "model_quantized.onnx")} this command writes; move or delete it first.`);
+    const attempt = quantizeModel({ modelDir: dir });
+    await expect(attempt).rejects.toThrow(`${join(dir, "model_quantized.onnx")} exists, and the engine would load it instead of the ${join(dir, "onnx", "model_quantized.onnx")} this command writes; move or delete it first.`);
   });
 
   it("writes into onnx/ for the transformers.js layout", async () => {
-    const model = await makeModelDir({
-      "onnx/model.onnx": join(MINI_FIXTURE_DIR, "model.onnx"),
-      "tokenizer.json": join(BUNDLED_MINI_DIR, "tokenizer.json"),
-      "tokenizer_config.json": join(BUNDLED_MINI_DIR, "tokenizer_config.json"),
-      "config.json": join(BUNDLED_MINI_DIR, "config.json"),
-    });
-    cleanups.push(model.cleanup);
-    const result = await quantizeModel({ modelDir: model.dir });
-    expect(result.quantizedPath).toBe(join(model.dir, "onnx", "model_quantized.onnx"));
+    const dir = await miniModelDir({ "onnx/model.onnx": join(MINI_FIXTURE_DIR, "model.onnx") });
+    const result = await quantizeModel({ modelDir: dir });
+    expect(result.quantizedPath).toBe(join(dir, "onnx", "model_quantized.onnx"));
     expect(result.record.externalDataFiles).toEqual([]);
   });
 
   it("rejects a graph that is quantized already", async () => {
-    const dir = await miniModelDir(join(BUNDLED_MINI_DIR, "model_quantized.onnx"));
+    const dir = await miniModelDir({ "model.onnx": join(BUNDLED_MINI_DIR, "model_quantized.onnx") });
     const attempt = quantizeModel({ modelDir: dir });
     await expect(attempt).rejects.toThrow(/model\.onnx is quantized already \(node ".*" is DynamicQuantizeLinear\); quantize the float32 export instead\./u);
   });
