@@ -67,3 +67,15 @@ export function choiceOption<T extends string>(name: string, value: string | und
   }
   return value as T;
 }
+
+/** Returns the single model directory argument of a `maskfill model` subcommand; throws UsageError otherwise. */
+export function modelDirectoryArgument(positionals: readonly string[], command: string): string {
+  if (positionals.length !== 1) {
+    throw new UsageError(`expected one model directory, got ${positionals.length}${positionals.length > 0 ? `: ${positionals.join(" ")}` : ""}. Run \`maskfill ${command} --help\`.`);
+  }
+  const modelDir = positionals[0]!;
+  if (modelDir.trim() === "") {
+    throw new UsageError("the model directory is an empty string; pass the directory that contains model.onnx.");
+  }
+  return modelDir;
+}

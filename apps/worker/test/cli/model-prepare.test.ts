@@ -43,6 +43,11 @@ describe("maskfill model prepare", () => {
     await expect(attempt).rejects.toThrow("Unknown option '--bogus'. Run `maskfill model prepare --help` for the options.");
   });
 
+  it("rejects an empty directory argument", async () => {
+    const attempt = createModelCommand(captureIo()).run(["prepare", ""]);
+    await expect(attempt).rejects.toThrow("the model directory is an empty string; pass the directory that contains model.onnx.");
+  });
+
   it("rejects a missing directory argument", async () => {
     const attempt = createModelCommand(captureIo()).run(["prepare"]);
     await expect(attempt).rejects.toThrow("expected one model directory, got 0. Run `maskfill model prepare --help`.");

@@ -1,6 +1,6 @@
 import { prepareModel, verifyPreparedModel } from "@maskfill/core/prepare";
 import type { CliIo } from "../model/cli-io.ts";
-import { parseCliArgs, UsageError } from "../cli-options.ts";
+import { modelDirectoryArgument, parseCliArgs, UsageError } from "../cli-options.ts";
 
 export const PREPARE_HELP = `Usage: maskfill model prepare DIR [--variant VARIANT] [--no-verify]
 
@@ -33,15 +33,12 @@ export async function runModelPrepare(args: string[], io: CliIo): Promise<number
     io.stdout.write(PREPARE_HELP);
     return 0;
   }
-  if (positionals.length !== 1) {
-    throw new UsageError(`expected one model directory, got ${positionals.length}${positionals.length > 0 ? `: ${positionals.join(" ")}` : ""}. Run \`maskfill model prepare --help\`.`);
-  }
+  const modelDir = modelDirectoryArgument(positionals, "model prepare");
   const variant = values.variant;
   if (variant !== undefined && variant !== "fp32" && variant !== "quantized" && variant !== "fp16") {
     throw new UsageError(`--variant must be fp32, quantized or fp16, got "${variant}".`);
   }
 
-  const modelDir = positionals[0]!;
   const started = performance.now();
   const result = await prepareModel({ modelDir, variant });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -1,6 +1,6 @@
 import { prepareModel, quantizeModel, verifyPreparedModel } from "@maskfill/core/prepare";
 import type { CliIo } from "../model/cli-io.ts";
-import { parseCliArgs, UsageError } from "../cli-options.ts";
+import { modelDirectoryArgument, parseCliArgs } from "../cli-options.ts";
 
 export const QUANTIZE_HELP = `Usage: maskfill model quantize DIR [--force] [--no-prepare]
 
@@ -35,14 +35,8 @@ export async function runModelQuantize(args: string[], io: CliIo): Promise<numbe
     io.stdout.write(QUANTIZE_HELP);
     return 0;
   }
-  if (positionals.length !== 1) {
-    throw new UsageError(`expected one model directory, got ${positionals.length}${positionals.length > 0 ? `: ${positionals.join(" ")}` : ""}. Run \`maskfill model quantize --help\`.`);
-  }
 
-  const modelDir = positionals[0]!;
-  if (modelDir.trim() === "") {
-    throw new UsageError("the model directory is an empty string; pass the directory that contains model.onnx.");
-  }
+  const modelDir = modelDirectoryArgument(positionals, "model quantize");
   const started = performance.now();
   const result = await quantizeModel({ modelDir, force: values.force });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
