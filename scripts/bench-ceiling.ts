@@ -16,8 +16,7 @@ export interface Ceiling {
 }
 
 /** Sums the useful FLOPs (encoder on real tokens, LM head at masked positions) of a fill-mask pass. */
-export async function sumUsefulFlops(modelDir: string, outcomes: Awaited<ReturnType<Engine["fillMask"]>>): Promise<number> {
-  const shape = await encoderShape(modelDir);
+export function sumUsefulFlops(shape: EncoderShape, outcomes: Awaited<ReturnType<Engine["fillMask"]>>): number {
   return outcomes.reduce((sum, outcome) => sum + (outcome.ok ? usefulFlopsPerSentence(shape, outcome.value.tokenCount, outcome.value.masks.length) : 0), 0);
 }
 
@@ -40,8 +39,7 @@ export async function encoderShape(modelDir: string): Promise<EncoderShape> {
  * token-budget batch, divided by the useful FLOPs of an average item (a fill-mask sentence or a
  * scored token's masked copy).
  */
-export async function measureCeiling(modelDir: string, tokenBudget: number, threads: number, usefulFlopsPerItem: number): Promise<Ceiling> {
-  const shape = await encoderShape(modelDir);
+export async function measureCeiling(shape: EncoderShape, tokenBudget: number, threads: number, usefulFlopsPerItem: number): Promise<Ceiling> {
   const rate = await measureMatMulRate({ intraOpThreads: threads, rows: tokenBudget, inner: shape.hiddenSize, columns: shape.intermediateSize });
   return {
     inner: rate.inner,

@@ -8,7 +8,8 @@ import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import { BatchRunner, Engine, logSumExp, MaskedTextTokenizer, type LogitsRequest } from "../packages/core/src/engine/index.ts";
 import { readModelFiles } from "../packages/core/src/engine/model-files.ts";
-import { measureMatMulRate, PreparedRunner, preparedFileName, usefulFlopsPerSentence, type PreparedRequest } from "../packages/core/src/prepare/index.ts";
+import { measureMatMulRate, PreparedRunner, preparedFileName, usefulFlopsPerSentence, type EncoderShape, type PreparedRequest } from "../packages/core/src/prepare/index.ts";
+import { encoderShape } from "./bench-ceiling.ts";
 
 const USAGE = `Usage: npx tsx scripts/bench-prepared.ts --model DIR [options]
 
@@ -23,13 +24,6 @@ const USAGE = `Usage: npx tsx scripts/bench-prepared.ts --model DIR [options]
   --provider NAME      cpu (default) or cuda
   --json               print the report as JSON`;
 
-interface Config {
-  hidden_size: number;
-  num_hidden_layers: number;
-  intermediate_size: number;
-  vocab_size: number;
-}
-
 function evenlySpaced<T>(items: T[], limit: number): T[] {
   if (limit >= items.length) return items;
   return Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)]!);
@@ -42,8 +36,8 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
   return parsed;
 }
 
-async function benchFillMask(modelDir: string, texts: string[], tokenBudget: number, threads: number, provider: "cpu" | "cuda", config: Config): Promise<Record<string, unknown>> {
-  const matmul = provider === "cpu" ? await measureMatMulRate({ intraOpThreads: threads, rows: tokenBudget, inner: config.hidden_size, columns: config.intermediate_size }) : null;
+async function benchFillMask(modelDir: string, texts: string[], tokenBudget: number, threads: number, provider: "cpu" | "cuda", shape: EncoderShape): Promise<Record<string, unknown>> {
+  const matmul = provider === "cpu" ? await measureMatMulRate({ intraOpThreads: threads, rows: tokenBudget, inner: shape.hiddenSize, columns: shape.intermediateSize }) : null;
   const engine = await Engine.load({ modelDir, tokenBudget, intraOpThreads: threads, executionProvider: provider });
   try {
     await engine.fillMask(texts.slice(0, 4).map((text) => ({ text })));
@@ -58,7 +52,7 @@ async function benchFillMask(modelDir: string, texts: string[], tokenBudget: num
     for (const outcome of outcomes) {
       if (!outcome.ok) throw new Error(`A sentence failed: ${outcome.error.message}`);
       tokens += outcome.value.tokenCount;
-      flops += usefulFlopsPerSentence(shapeOf(config), outcome.value.tokenCount, outcome.value.masks.length);
+      flops += usefulFlopsPerSentence(shape, outcome.value.tokenCount, outcome.value.masks.length);
     }
     const sentencesPerSecond = texts.length / seconds;
     const ceiling = matmul === null ? null : matmul.flopsPerSecond / (flops / texts.length);
@@ -80,10 +74,6 @@ async function benchFillMask(modelDir: string, texts: string[], tokenBudget: num
   } finally {
     await engine.dispose();
   }
-}
-
-function shapeOf(config: Config): { hiddenSize: number; layers: number; intermediateSize: number; vocabSize: number } {
-  return { hiddenSize: config.hidden_size, layers: config.num_hidden_layers, intermediateSize: config.intermediate_size, vocabSize: config.vocab_size };
 }
 
 /** Scores every token of each sentence (one masked copy per token) with full logits, then with the prepared graph. */
@@ -235,7 +225,7 @@ async function main(): Promise<void> {
   const texts = evenlySpaced(lines, positiveInteger("limit", values.limit, scoring ? 8 : 64));
   const tokenBudget = positiveInteger("token-budget", values["token-budget"], 2048);
   const threads = positiveInteger("threads", values.threads, availableParallelism());
-  const config = JSON.parse(await readFile(join(values.model, "config.json"), "utf8")) as Config;
+  const shape = await encoderShape(values.model);
   const loadBefore = loadavg()[0]!;
 
   const result =
@@ -245,7 +235,7 @@ async function main(): Promise<void> {
         ? await benchScoreMemory(values.model, texts, tokenBudget, threads, values.provider)
         : values.mode === "int8"
           ? await benchInt8(values.model, texts, tokenBudget, threads)
-          : await benchFillMask(values.model, texts, tokenBudget, threads, values.provider, config);
+          : await benchFillMask(values.model, texts, tokenBudget, threads, values.provider, shape);
   const report = {
     date: new Date().toISOString(),
     machine: `${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`,

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import { DEFAULT_TOKEN_BUDGET, defaultModelDir, Engine, logSumExp, type ScoreResult } from "../packages/core/src/engine/index.ts";
 import { scoreTexts } from "../packages/core/src/scoring/index.ts";
-import { usefulFlopsPerSentence } from "../packages/core/src/prepare/index.ts";
+import { usefulFlopsPerSentence, type EncoderShape } from "../packages/core/src/prepare/index.ts";
 import { encoderShape, measureCeiling, type Ceiling } from "./bench-ceiling.ts";
 import { describeMachine, evenlySpaced, integerOption, readNonBlankLines } from "./bench-options.ts";
 
@@ -132,8 +132,7 @@ export interface ScoreCeiling extends Ceiling {
  * Sums useful FLOPs over the masked copies of the scored texts: each of a text's N copies runs the
  * encoder on N + 2 tokens, and the LM head on one position (engine) or on all (baseline).
  */
-async function scoringFlops(modelDir: string, results: readonly ScoreResult[]): Promise<{ engine: number; baseline: number }> {
-  const shape = await encoderShape(modelDir);
+function scoringFlops(shape: EncoderShape, results: readonly ScoreResult[]): { engine: number; baseline: number } {
   let engine = 0;
   let baseline = 0;
   for (const result of results) {
@@ -179,8 +178,9 @@ export async function runScoreBench(options: ScoreBenchOptions): Promise<ScoreBe
         });
       });
     }
-    const flops = await scoringFlops(engine.info.modelDir, engineRun.output);
-    const ceiling = await measureCeiling(engine.info.modelDir, options.tokenBudget, options.threads, flops.engine / engineRun.run.tokens);
+    const shape = await encoderShape(engine.info.modelDir);
+    const flops = scoringFlops(shape, engineRun.output);
+    const ceiling = await measureCeiling(shape, options.tokenBudget, options.threads, flops.engine / engineRun.run.tokens);
     const engineTokensPerSecond = (engineRun.run.tokens * 1000) / engineRun.run.ms;
     return {
       model: { name: engine.info.name, variant: engine.info.variant, parameterCount: engine.info.parameterCount, preparedGraph },

@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { DEFAULT_TOKEN_BUDGET, defaultModelDir, Engine, type FillMaskRequest } from "../packages/core/src/engine/index.ts";
-import { measureCeiling, sumUsefulFlops } from "./bench-ceiling.ts";
+import { encoderShape, measureCeiling, sumUsefulFlops } from "./bench-ceiling.ts";
 import { describeMachine, evenlySpaced, integerOption, readNonBlankLines } from "./bench-options.ts";
 import type { BenchRun, PeerJob } from "./bench-peer.ts";
 import { formatScoreBench, runScoreBench } from "./bench-score.ts";
@@ -90,7 +90,8 @@ async function main(): Promise<void> {
   const preparedGraph = engine.preparedRunner !== null;
   const requests: FillMaskRequest[] = texts.map((text) => ({ text, topK: 5 }));
   let engineRun: BenchRun;
-  let usefulFlops = 0;
+  // Every pass fills the same sentences, so the last one's token and mask counts serve the ceiling.
+  let lastOutcomes: Awaited<ReturnType<Engine["fillMask"]>> = [];
   try {
     await engine.fillMask(warmupTexts.map((text) => ({ text })));
     let best: BenchRun | null = null;
@@ -104,14 +105,15 @@ async function main(): Promise<void> {
       if (failed > 0) throw new Error(`${failed} of ${texts.length} inputs failed in the engine; check the input file.`);
       const tokens = outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.value.tokenCount : 0), 0);
       if (best === null || ms < best.ms) best = { sentences: texts.length, tokens, ms, cpuMs: (cpu.user + cpu.system) / 1000 };
-      usefulFlops = await sumUsefulFlops(engine.info.modelDir, outcomes);
+      lastOutcomes = outcomes;
     }
     engineRun = best!;
   } finally {
     await engine.dispose();
   }
 
-  const ceiling = await measureCeiling(engine.info.modelDir, tokenBudget, threads, usefulFlops / texts.length);
+  const shape = await encoderShape(modelDir);
+  const ceiling = await measureCeiling(shape, tokenBudget, threads, sumUsefulFlops(shape, lastOutcomes) / texts.length);
   const onnxSubfolder = engine.info.onnxPath.endsWith(`/onnx/${engine.info.onnxPath.split("/").pop()}`) ? "onnx" : "";
   const peerJob: PeerJob = { modelDir: engine.info.modelDir, onnxSubfolder, variant: engine.info.variant, texts, batchSize: peerBatch, warmupTexts, repeat, threads };
   const peerRun = values["no-peer"] ? null : await runPeer(peerJob);
