@@ -20,6 +20,15 @@ const byteSize = z.string().transform((value, context) => {
   }
 });
 
+/** Builds the schema of a whole number of milliseconds from `min` to `max`, with errors that name the variable and the rule. */
+function milliseconds(name: string, min: number, max: number) {
+  return z.coerce
+    .number({ error: `${name} must be a number of milliseconds` })
+    .int({ error: `${name} must be a whole number of milliseconds` })
+    .min(min, min === 0 ? `${name} must be 0 or more` : `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+}
+
 /**
  * Variables that only the web app reads. The shared ones (REDIS_URL, DATABASE_URL,
  * MASKFILL_QUEUE_PREFIX) are validated by the core configuration, so web and workers agree.
@@ -30,23 +39,13 @@ export const webEnvSchema = z.object({
   /** Maximum size of one uploaded corpus, e.g. "200mb". */
   MASKFILL_UPLOAD_MAX_BYTES: byteSize.default(200 * 1024 * 1024),
   /** Time a single-sentence prediction waits for its result, in milliseconds. */
-  MASKFILL_PREDICT_TIMEOUT_MS: z.coerce
-    .number({ error: "MASKFILL_PREDICT_TIMEOUT_MS must be a number of milliseconds" })
-    .int({ error: "MASKFILL_PREDICT_TIMEOUT_MS must be a whole number of milliseconds" })
-    .min(100, "MASKFILL_PREDICT_TIMEOUT_MS must be at least 100")
-    .max(600_000, "MASKFILL_PREDICT_TIMEOUT_MS must be at most 600000")
-    .default(30_000),
+  MASKFILL_PREDICT_TIMEOUT_MS: milliseconds("MASKFILL_PREDICT_TIMEOUT_MS", 100, 600_000).default(30_000),
   /**
    * Milliseconds a resolved API token is reused without reading Postgres; 0 reads it on every
    * request. A token revoked by another process (another web instance, the CLI) keeps working
    * on this one for at most this long.
    */
-  MASKFILL_TOKEN_CACHE_MS: z.coerce
-    .number({ error: "MASKFILL_TOKEN_CACHE_MS must be a number of milliseconds" })
-    .int({ error: "MASKFILL_TOKEN_CACHE_MS must be a whole number of milliseconds" })
-    .min(0, "MASKFILL_TOKEN_CACHE_MS must be 0 or more")
-    .max(60_000, "MASKFILL_TOKEN_CACHE_MS must be at most 60000")
-    .default(2_000),
+  MASKFILL_TOKEN_CACHE_MS: milliseconds("MASKFILL_TOKEN_CACHE_MS", 0, 60_000).default(2_000),
 });
 
 export interface WebEnv {
