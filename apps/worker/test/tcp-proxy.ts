@@ -3,10 +3,16 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 /** A loopback TCP proxy that a test can pause and resume, to make a server briefly unreachable. */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
+  private readonly clients = new Set<Socket>();
   private server: Server | undefined;
   private paused = false;
+  private holding = false;
   /** Connections closed at once because the proxy was paused. */
   rejectedConnections = 0;
+  /** Connections accepted and left unanswered because the proxy holds connections. */
+  heldConnections = 0;
+  /** Connections forwarded to the target port. */
+  forwardedConnections = 0;
 
   private constructor(
     private readonly targetPort: number,
@@ -40,7 +46,23 @@ export class TcpProxy {
   /** Forwards new connections again. */
   async resume(): Promise<void> {
     this.paused = false;
+    this.holding = false;
     if (this.server === undefined) await this.listen();
+  }
+
+  /**
+   * Accepts new connections and never answers them, like a server that hangs after the TCP
+   * handshake. A held connection closes when its client closes it.
+   */
+  async hold(): Promise<void> {
+    this.paused = false;
+    this.holding = true;
+    if (this.server === undefined) await this.listen();
+  }
+
+  /** Client connections open now, forwarded or held. */
+  get openConnections(): number {
+    return this.clients.size;
   }
 
   /** Cuts every connection and stops listening. */
@@ -66,7 +88,22 @@ export class TcpProxy {
       client.destroy();
       return;
     }
+    if (this.holding) {
+      this.heldConnections += 1;
+      this.sockets.add(client);
+      this.clients.add(client);
+      client.resume();
+      const release = () => {
+        client.destroy();
+        this.sockets.delete(client);
+        this.clients.delete(client);
+      };
+      client.on("error", release).on("close", release);
+      return;
+    }
+    this.forwardedConnections += 1;
     const upstream = createConnection({ host: "127.0.0.1", port: this.targetPort });
+    this.clients.add(client);
     this.sockets.add(client);
     this.sockets.add(upstream);
     client.pipe(upstream).pipe(client);
@@ -75,6 +112,7 @@ export class TcpProxy {
       upstream.destroy();
       this.sockets.delete(client);
       this.sockets.delete(upstream);
+      this.clients.delete(client);
     };
     client.on("error", close).on("close", close);
     upstream.on("error", close).on("close", close);

@@ -11,6 +11,7 @@ import { createPrismaClient } from "../db/client.ts";
 import type { PrismaClient } from "../db/generated/client.ts";
 import type { FillMaskResult, Outcome, ScoreResult } from "../engine/types.ts";
 import { createLogger, type Logger } from "../logger.ts";
+import { closeSharedConnection } from "./close-shared-connection.ts";
 import { logConnectionErrors } from "./connection-log.ts";
 import { chunkJobName, jobCatalog, kindOptions, type JobKind, type KindOptions } from "./catalog.ts";
 import { loadModelMessageSchema, type LoadModelMessage } from "./control.ts";
@@ -90,7 +91,7 @@ export class MaskfillProducer {
   private readonly interactive: Queue;
   private readonly corpus: Queue;
   private readonly store: JobStore;
-  private events: Promise<{ events: QueueEvents; waiter: SentenceWaiter }> | undefined;
+  private events: { events: QueueEvents; waiter: SentenceWaiter } | undefined;
 
   private constructor(
     private readonly config: ProducerConfig,
@@ -133,7 +134,7 @@ export class MaskfillProducer {
    * invalid options. Invalid text (for example no mask) comes back as an error outcome.
    */
   async submitSentence<K extends JobKind>(request: SentenceRequest<K>, wait: { timeoutMs?: number } = {}): Promise<SentenceOutcome<K>> {
-    const { waiter } = await this.queueEvents();
+    const waiter = await this.sentenceWaiter();
     const timeoutMs = wait.timeoutMs ?? 30_000;
     let registered: SentenceWait | undefined;
     // The wait is registered between storing the row (which assigns the id) and queueing the
@@ -149,7 +150,7 @@ export class MaskfillProducer {
 
   /** Waits for a queued sentence job; see submitSentence for the errors. */
   async waitForSentence<K extends JobKind>(jobId: string, timeoutMs: number): Promise<SentenceOutcome<K>> {
-    const { waiter } = await this.queueEvents();
+    const waiter = await this.sentenceWaiter();
     const registered = waiter.wait(jobId, timeoutMs);
     // A job that finished before the wait was registered is read back from Redis.
     const job = await this.redisCall("reading the job", this.interactive.getJob(jobId)).catch((error: unknown) => {
@@ -312,18 +313,22 @@ export class MaskfillProducer {
     return { receivers };
   }
 
-  /** Closes the queues and connections. */
+  /** Closes the queues and connections, and rejects every sentence wait still registered. */
   async close(): Promise<void> {
-    const events = this.events;
+    const timeoutMs = this.config.redisTimeoutMs ?? 10_000;
+    const opened = this.events;
     this.events = undefined;
-    if (events !== undefined) {
-      const { events: queueEvents, waiter } = await events;
-      waiter.rejectAll(new QueueUnavailableError("The producer closed before the job finished."));
-      await queueEvents.close();
+    if (opened !== undefined) {
+      opened.waiter.rejectAll(new QueueUnavailableError("The producer closed before the job finished."));
+      // NOTE: QueueEvents.close() first waits for its connection to be ready. While Redis is
+      // unreachable that wait has no end, so close() stops waiting after redisTimeoutMs and the
+      // events connection keeps retrying until Redis is back, when its close finishes.
+      const closing = opened.events.close().catch((error: unknown) => {
+        this.logger.warn({ connection: `events:${INTERACTIVE_QUEUE}`, err: errorMessage(error) }, "Closing the queue events connection failed");
+      });
+      await Promise.race([closing, new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref())]);
     }
-    await this.interactive.close();
-    await this.corpus.close();
-    await this.redis.quit();
+    await closeSharedConnection(this.redis, [this.interactive, this.corpus], timeoutMs);
     if (this.ownsPrisma) await this.prisma.$disconnect();
   }
 
@@ -360,19 +365,24 @@ export class MaskfillProducer {
     }
   }
 
-  private queueEvents(): Promise<{ events: QueueEvents; waiter: SentenceWaiter }> {
-    this.events ??= (async () => {
+  /**
+   * Returns the waiter of the interactive queue's events, once its connection is ready. The
+   * QueueEvents object is kept when Redis does not respond in time: its connection keeps
+   * retrying, so a later call succeeds once Redis is back.
+   */
+  private async sentenceWaiter(): Promise<SentenceWaiter> {
+    if (this.events === undefined) {
       const events = new QueueEvents(INTERACTIVE_QUEUE, {
         // QueueEvents blocks on Redis, so its connection must retry without limit.
         connection: { ...this.redis.options, maxRetriesPerRequest: null },
         prefix: this.config.queuePrefix,
       });
       logConnectionErrors(events, `events:${INTERACTIVE_QUEUE}`, this.logger);
-      const waiter = new SentenceWaiter(events);
-      await this.redisCall("connecting to queue events", events.waitUntilReady());
-      return { events, waiter };
-    })();
-    return this.events;
+      this.events = { events, waiter: new SentenceWaiter(events) };
+    }
+    const { events, waiter } = this.events;
+    await this.redisCall("connecting to queue events", events.waitUntilReady());
+    return waiter;
   }
 }
 
