@@ -241,6 +241,22 @@ describe("API with a worker", () => {
     const get = await fetch(`${stack.baseUrl}/api/predict`);
     expect(get.status).toBe(405);
     expect(((await get.json()) as ApiErrorBody).error).toEqual({ code: "method_not_allowed", message: "GET is not supported here. Use POST.", retryable: false });
+    const latin1 = await callError("/api/predict", { method: "POST", headers: { "content-type": "application/json; charset=latin1" }, body: JSON.stringify({ text: "a <mask>" }) });
+    expect(latin1.status).toBe(415);
+    expect(latin1.error.code).toBe("unsupported_charset");
+  });
+
+  it("returns JSON 404 for unknown API paths", async () => {
+    for (const [method, path] of [["GET", "/api/nothing"], ["POST", "/api/jobs/123/nothing"], ["DELETE", "/api/predict/extra"]] as const) {
+      const response = await fetch(`${stack.baseUrl}${path}`, { method });
+      expect(response.status).toBe(404);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(((await response.json()) as ApiErrorBody).error).toEqual({
+        code: "not_found",
+        message: `No API endpoint matches ${method} ${path}. Check the path against the endpoint list in docs/api.md.`,
+        retryable: false,
+      });
+    }
   });
 
   it("errors follow Accept-Language", async () => {
@@ -252,6 +268,7 @@ describe("API with a worker", () => {
     const invalid = await callError("/api/predict", { method: "POST", body: "{not json" });
     expect(invalid.status).toBe(400);
     expect(invalid.error.code).toBe("invalid_json");
+    expect(invalid.error.message).toMatch(/at position 1\. Fix the JSON and send it again\.$/);
     const huge = await callError("/api/predict", { method: "POST", body: JSON.stringify({ text: "x".repeat(70_000) }) });
     expect(huge.status).toBe(413);
     expect(huge.error.code).toBe("body_too_large");

@@ -5,6 +5,7 @@ import { errorResponse, methodNotAllowed } from "../../src/server/http/route.ts"
 import { assertCorpusText } from "../../src/server/http/text-rules.ts";
 import { engineRejection } from "../../src/server/http/engine-errors.ts";
 import type { ApiErrorBody } from "../../src/lib/api-types.ts";
+import * as unknownApiPath from "../../src/app/api/[...path]/route.ts";
 
 const schema = z.object({ text: z.string() });
 
@@ -40,6 +41,32 @@ describe("readJson content type", () => {
     const failure = await errorOf(() => readJson(request, schema));
     expect(failure.status).toBe(415);
     expect(failure.error.message).toBe("The request body must be sent as application/json; it was sent as none.");
+  });
+
+  it("rejects a non-UTF-8 charset with 415", async () => {
+    const failure = await errorOf(() => readJson(post('{"text":"caf\u00e9"}', "application/json; charset=ISO-8859-1"), schema));
+    expect(failure.status).toBe(415);
+    expect(failure.error).toEqual({
+      code: "unsupported_charset",
+      field: "content-type",
+      message: "The request body must be UTF-8 JSON; it was declared as charset=iso-8859-1. Send it as UTF-8, with charset=utf-8 or no charset.",
+      retryable: false,
+    });
+  });
+
+  it("accepts a quoted UTF-8 charset", async () => {
+    expect(await readJson(post('{"text":"a"}', 'application/json; charset="UTF8"'), schema)).toEqual({ text: "a" });
+  });
+
+  it("names the position of a JSON syntax error", async () => {
+    const body = '{"text":"a" "b"}';
+    const failure = await errorOf(() => readJson(post(body, "application/json"), schema));
+    expect(failure.status).toBe(400);
+    expect(failure.error.code).toBe("invalid_json");
+    expect(failure.error.field).toBe("body");
+    expect(failure.error.retryable).toBe(false);
+    // The detail is V8's own description, whose wording differs between Node versions.
+    expect(failure.error.message).toMatch(/^The request body is not valid JSON: .*at position 12\. Fix the JSON and send it again\.$/);
   });
 
   it("rejects invalid UTF-8 bytes with 400", async () => {
@@ -78,6 +105,24 @@ describe("methodNotAllowed", () => {
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
     expect(((await response.json()) as ApiErrorBody).error).toEqual({ code: "method_not_allowed", message: "GET is not supported here. Use POST.", retryable: false });
+  });
+});
+
+describe("API catch-all route", () => {
+  it("returns 404 JSON for unknown paths", async () => {
+    const response = await unknownApiPath.DELETE(new Request("http://localhost/api/jobz/42?x=1", { method: "DELETE" }), undefined);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as ApiErrorBody).error).toEqual({
+      code: "not_found",
+      message: "No API endpoint matches DELETE /api/jobz/42. Check the path against the endpoint list in docs/api.md.",
+      retryable: false,
+    });
+  });
+
+  it("shortens a long path in the message", async () => {
+    const response = await unknownApiPath.GET(new Request(`http://localhost/api/${"a".repeat(300)}`, { headers: { "accept-language": "zh-CN" } }), undefined);
+    const error = ((await response.json()) as ApiErrorBody).error;
+    expect(error.message).toBe(`没有与 GET /api/${"a".repeat(195)}... 匹配的 API 端点。请对照 docs/api.md 中的端点列表检查路径。`);
   });
 });
 

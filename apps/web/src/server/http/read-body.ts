@@ -47,17 +47,43 @@ export function mediaTypeOf(request: Request): string {
   return (header.split(";")[0] ?? "").trim().toLowerCase();
 }
 
-/** Throws 415 unless a request that has a body declares `application/json`. */
+/** Value of the Content-Type header's charset parameter, lower-cased and unquoted; undefined when absent. */
+export function charsetOf(request: Request): string | undefined {
+  const parameters = (request.headers.get("content-type") ?? "").split(";").slice(1);
+  for (const parameter of parameters) {
+    const [name, value] = parameter.split("=", 2);
+    if (name?.trim().toLowerCase() !== "charset" || value === undefined) continue;
+    return value.trim().replace(/^"(.*)"$/, "$1").toLowerCase();
+  }
+  return undefined;
+}
+
+/**
+ * Throws 415 unless a request that has a body declares `application/json`, with no charset or
+ * UTF-8. JSON exchanged between systems must be UTF-8 (RFC 8259, section 8.1), and the body is
+ * decoded as UTF-8 whatever it declares.
+ */
 function assertJsonContentType(request: Request, text: string): void {
   if (text.trim() === "") return;
   const received = mediaTypeOf(request);
-  if (received === "application/json") return;
-  throw new ApiError(415, "unsupported_media_type", "errors.unsupportedMediaType", { expected: "application/json", received }, { field: "content-type", retryable: false });
+  if (received !== "application/json") {
+    throw new ApiError(415, "unsupported_media_type", "errors.unsupportedMediaType", { expected: "application/json", received }, { field: "content-type", retryable: false });
+  }
+  const charset = charsetOf(request);
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+    throw new ApiError(415, "unsupported_charset", "errors.unsupportedCharset", { charset }, { field: "content-type", retryable: false });
+  }
+}
+
+/** Returns JSON.parse's description of a syntax error without its final period, e.g. "Unexpected token ... at position 1". */
+function syntaxErrorDetail(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
 }
 
 /**
  * Parses a JSON body (at most MAX_JSON_BODY_BYTES) with a zod schema; an empty body counts as `{}`.
- * A body that is not sent as `application/json` gets 415 and one that is not UTF-8 gets 400.
+ * A body that is not sent as UTF-8 `application/json` gets 415, and one that is not UTF-8 or not
+ * valid JSON gets 400.
  */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
   const text = await readLimitedText(request, MAX_JSON_BODY_BYTES);
@@ -67,7 +93,7 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new ApiError(400, "invalid_json", "errors.invalidJson", {}, { retryable: false, cause: error });
+      throw new ApiError(400, "invalid_json", "errors.invalidJson", { detail: syntaxErrorDetail(error) }, { field: "body", retryable: false, cause: error });
     }
   }
   return schema.parse(value);
