@@ -1,5 +1,5 @@
 import { PrepareError } from "./errors.ts";
-import type { OnnxModelFile } from "./onnx-model-file.ts";
+import { defaultOpset, type OnnxModelFile } from "./onnx-model-file.ts";
 import type { OnnxNode } from "./onnx-schema.ts";
 
 /** The language-model head of a masked-LM graph, found by walking back from its logits output. */
@@ -140,7 +140,7 @@ function checkHeadNode(node: OnnxNode, constants: ReadonlyMap<string, number[] |
   }
   if (node.op_type === "ReduceMean") {
     const axes = node.attribute?.find((attribute) => attribute.name === "axes")?.ints;
-    if (axes === undefined || axes.length !== 1 || axes[0] !== -1 || (model.opsets.get("") ?? 0) >= 18) {
+    if (axes === undefined || axes.length !== 1 || axes[0] !== -1 || defaultOpset(model) >= 18) {
       throw new PrepareError(`The LM head ${where} must reduce over the attribute axes [-1] only; re-export the model with opset 17 or fused LayerNormalization.`);
     }
     return false;

@@ -6,8 +6,9 @@ import { readModelFiles, VARIANT_FILE_NAMES } from "../engine/model-files.ts";
 import { PrepareError } from "./errors.ts";
 import { findLmHead } from "./find-lm-head.ts";
 import { readFloatInitializer } from "./initializer-data.ts";
-import type { OnnxModelFile } from "./onnx-model-file.ts";
+import { defaultOpset, type OnnxModelFile } from "./onnx-model-file.ts";
 import { preparedFileName, preparedRecordFileName } from "./prepared-io.ts";
+import { MIN_OPSET } from "./rewrite-graph.ts";
 import { QUANTIZED_FORMAT_VERSION, quantizeGraph, type QuantizedMatMul, type QuantizeSummary } from "./quantize-graph.ts";
 import { quantizeColumns, WEIGHT_MAX_LEVEL } from "./quantize-weights.ts";
 import { isFile, LOGITS_OUTPUT, PROTOBUF_LIMIT_BYTES, readSourceModel, requireLogitsOutput } from "./source-model.ts";
@@ -72,6 +73,7 @@ export async function quantizeModel(options: QuantizeModelOptions): Promise<Quan
   const { bytes, model, externalDataFiles } = await readSourceModel(sourcePath, sourceDir, "quantize");
   rejectQuantized(model, sourcePath);
   requireLogitsOutput(model, sourcePath, "quantize");
+  rejectOldOpset(model, sourcePath);
   const head = findHead(model, sourcePath);
   const matmuls = await quantizeWeights(model, new Set(head.nodeIndices), sourceDir, sourcePath);
   const dropped = unusedAfterQuantizing(model, matmuls);
@@ -130,6 +132,14 @@ function rejectQuantized(model: OnnxModelFile, sourcePath: string): void {
   const quantizedOp = model.nodes.find(({ node }) => QUANTIZED_OPS.has(node.op_type));
   if (quantizedOp !== undefined) {
     throw new PrepareError(`${sourcePath} is quantized already (node "${quantizedOp.node.name ?? ""}" is ${quantizedOp.node.op_type}); quantize the float32 export instead.`);
+  }
+}
+
+/** Throws unless the graph's opset has every op the int8 graph inserts (Round needs 11). */
+function rejectOldOpset(model: OnnxModelFile, sourcePath: string): void {
+  const opset = defaultOpset(model);
+  if (opset < MIN_OPSET) {
+    throw new PrepareError(`Cannot quantize ${sourcePath}: the graph uses ONNX opset ${opset}, and the int8 graph needs opset ${MIN_OPSET} or later. Re-export the model with a newer opset (optimum's default is 14 or later).`);
   }
 }
 

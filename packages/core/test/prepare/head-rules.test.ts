@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PrepareError, prepareModel, usefulFlopsPerSentence, measureMatMulRate } from "../../src/prepare/index.ts";
+import { PrepareError, prepareModel, quantizeModel, usefulFlopsPerSentence, measureMatMulRate } from "../../src/prepare/index.ts";
 import { copyTinyModel } from "./helpers.ts";
 import { buildModel, headNodes, pseudoRandom, type SyntheticInitializer } from "./synthetic-graphs.ts";
 
@@ -65,10 +65,32 @@ describe("LM head rules", () => {
     await expect(prepareModel({ modelDir: model.dir })).rejects.toThrow('Cannot find the LM head before "logits"');
   });
 
+  it("accepts ReduceMean with attribute axes [-1]", async () => {
+    const mean = { name: "mean", op_type: "ReduceMean", input: ["dense_out"], output: ["middle_out"], attribute: [{ name: "axes", type: 7, ints: [-1] }] };
+    await writeFile(join(model.dir, "model.onnx"), buildModel(headNodes(mean), INITIALIZERS, VOCAB, 17));
+    const result = await prepareModel({ modelDir: model.dir });
+    expect(result.record.headNodes).toEqual(["dense", "mean", "decoder", "bias"]);
+  });
+
+  it("rejects attribute axes from opset 18 of ai.onnx", async () => {
+    // From opset 18, ReduceMean takes its axes as an input, and "axes" is no longer an attribute of it.
+    const mean = { name: "mean", op_type: "ReduceMean", input: ["dense_out"], output: ["middle_out"], attribute: [{ name: "axes", type: 7, ints: [-1] }] };
+    await writeFile(join(model.dir, "model.onnx"), buildModel(headNodes(mean), INITIALIZERS, VOCAB, 18, "ai.onnx"));
+    await expect(prepareModel({ modelDir: model.dir })).rejects.toThrow('The LM head ReduceMean node "mean" must reduce over the attribute axes [-1] only');
+  });
+
   it("rejects an old opset", async () => {
     const relu = { name: "act", op_type: "Relu", input: ["dense_out"], output: ["middle_out"] };
     await writeFile(join(model.dir, "model.onnx"), buildModel(headNodes(relu), INITIALIZERS, VOCAB, 9));
     await expect(prepareModel({ modelDir: model.dir })).rejects.toThrow("The graph uses ONNX opset 9; prepared graphs need opset 11 or later.");
+  });
+
+  it("rejects an old opset for quantizing", async () => {
+    const relu = { name: "act", op_type: "Relu", input: ["dense_out"], output: ["middle_out"] };
+    await writeFile(join(model.dir, "model.onnx"), buildModel(headNodes(relu), INITIALIZERS, VOCAB, 9));
+    await expect(quantizeModel({ modelDir: model.dir })).rejects.toThrow(
+      `Cannot quantize ${join(model.dir, "model.onnx")}: the graph uses ONNX opset 9, and the int8 graph needs opset 11 or later. Re-export the model with a newer opset (optimum's default is 14 or later).`,
+    );
   });
 });
 

@@ -12,9 +12,10 @@ export interface SyntheticInitializer {
 /**
  * Encodes a small fill-mask-shaped model: inputs input_ids and attention_mask (int64
  * [batch, sequence]), output logits (float [batch, sequence, vocab]), with the given nodes and
- * initializers and default-domain opset `opset`.
+ * initializers, importing version `opset` of the default ONNX domain under the name `domain`
+ * ("" or its alias "ai.onnx").
  */
-export function buildModel(nodes: OnnxNode[], initializers: SyntheticInitializer[], vocab: number, opset = 17): Buffer {
+export function buildModel(nodes: OnnxNode[], initializers: SyntheticInitializer[], vocab: number, opset = 17, domain = ""): Buffer {
   const graphParts: Uint8Array[] = nodes.map((node) => lengthDelimitedField(GraphField.node, encodeNode(node)));
   graphParts.push(lengthDelimitedField(2, Buffer.from("synthetic", "utf8")));
   for (const initializer of initializers) {
@@ -26,7 +27,7 @@ export function buildModel(nodes: OnnxNode[], initializers: SyntheticInitializer
   graphParts.push(lengthDelimitedField(GraphField.input, encodeTensorValueInfo("input_ids", OnnxDataType.int64, batchSequence)));
   graphParts.push(lengthDelimitedField(GraphField.input, encodeTensorValueInfo("attention_mask", OnnxDataType.int64, batchSequence)));
   graphParts.push(lengthDelimitedField(GraphField.output, encodeTensorValueInfo("logits", OnnxDataType.float, [...batchSequence, { dim_value: vocab }])));
-  const opsetBytes = onnxTypes.operatorSetId.encode(onnxTypes.operatorSetId.fromObject({ domain: "", version: opset })).finish();
+  const opsetBytes = onnxTypes.operatorSetId.encode(onnxTypes.operatorSetId.fromObject({ domain, version: opset })).finish();
   return Buffer.concat([Uint8Array.of(ModelField.irVersion * 8, 8), lengthDelimitedField(ModelField.graph, Buffer.concat(graphParts)), lengthDelimitedField(ModelField.opsetImport, opsetBytes)]);
 }
 
