@@ -99,8 +99,7 @@ describe("stored model choice", () => {
       MASKFILL_WORKER_ID: workerId,
     });
     children.push(child);
-    // A worker whose stored choice fails publishes "error" for a moment before its fallback load
-    // starts. So only "ready" counts as settled, and a worker that never gets there times out.
+    // Only "ready" counts as settled, and a worker that never gets there times out.
     const state = await waitFor(
       async () => (await producer.listWorkers()).find((s) => s.id === workerId && s.status === "ready"),
       `worker ${workerId} to be ready`,
@@ -125,7 +124,22 @@ describe("stored model choice", () => {
 
   it("unloadable stored choice falls back", async () => {
     await redis.set(redisKeys.desiredModel(config.queuePrefix), JSON.stringify({ modelDir: "/nonexistent/stored-model" }));
+    // MONITOR shows every state the worker publishes, including ones that last a moment.
+    const stateKey = redisKeys.worker(config.queuePrefix, "choice-fallback");
+    const published: string[] = [];
+    const monitor = await redis.monitor();
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === "set" && args[1] === stateKey && args[2] !== undefined) {
+        published.push((JSON.parse(args[2]) as { status: string }).status);
+      }
+    });
+
     const started = await startChild("choice-fallback");
+    await waitFor(() => published.includes("ready"), "MONITOR to show the ready state");
+    monitor.disconnect();
+
+    expect(published).not.toContain("error");
+    expect(published.at(-1)).toBe("ready");
     expect(started.status).toBe("ready");
     expect(started.modelDir).toBe(TINY_MODEL_DIR);
     expect(started.child.output()).toContain("The fleet's stored model failed to load; falling back to the configured model");

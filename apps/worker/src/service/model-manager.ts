@@ -43,9 +43,13 @@ export class ModelManager {
     private readonly onChange: () => void,
   ) {}
 
-  /** Queues a load after any load in progress; resolves true when the model now serves. */
-  load(request: ModelRequest): Promise<boolean> {
-    const result = this.chain.then(() => this.loadNow(request));
+  /**
+   * Queues a load after any load in progress; resolves true when the model now serves. With
+   * `fallbackFollows`, the caller loads another model when this one fails, so a failure with no
+   * model serving keeps status "loading" instead of publishing "error" in between.
+   */
+  load(request: ModelRequest, options: { fallbackFollows?: boolean } = {}): Promise<boolean> {
+    const result = this.chain.then(() => this.loadNow(request, options.fallbackFollows ?? false));
     this.chain = result.then(() => undefined);
     return result;
   }
@@ -70,7 +74,7 @@ export class ModelManager {
     return { name: this.model.name, variant: this.model.variant };
   }
 
-  private async loadNow(request: ModelRequest): Promise<boolean> {
+  private async loadNow(request: ModelRequest, fallbackFollows: boolean): Promise<boolean> {
     this.requested = request;
     this.status = "loading";
     this.onChange();
@@ -106,7 +110,8 @@ export class ModelManager {
       return true;
     } catch (cause) {
       this.error = cause instanceof Error ? cause.message : String(cause);
-      this.status = this.model === null ? "error" : "ready";
+      if (this.model !== null) this.status = "ready";
+      else this.status = fallbackFollows ? "loading" : "error";
       this.logger.error({ modelDir: request.modelDir || "(bundled)", err: this.error, servingModel: this.model?.name ?? null }, "Model load failed");
       return false;
     } finally {

@@ -158,8 +158,7 @@ export class WorkerService {
 
     const configured: ModelRequest = { modelDir: this.config.modelDir, ...(this.config.modelVariant === undefined ? {} : { variant: this.config.modelVariant }) };
     const stored = await this.storedModel();
-    let loaded = await this.models.load(stored ?? configured);
-    // NOTE: a failed stored choice publishes status "error" until the fallback load below starts.
+    let loaded = await this.models.load(stored ?? configured, { fallbackFollows: stored !== null });
     if (!loaded && stored !== null) {
       this.logger.warn(
         { workerId: this.id, storedModelDir: stored.modelDir, err: this.models.error, modelDir: configured.modelDir || "(bundled)" },
