@@ -17,6 +17,8 @@ export interface PrepareModelOptions {
   modelDir: string;
   /** ONNX file to prepare; default the directory's default variant, as Engine.load picks it. */
   variant?: ModelVariant;
+  /** Stops the run with the signal's reason; the graph being written is removed, and old files stay. */
+  signal?: AbortSignal;
 }
 
 /** Paths written by prepareModel and the record stored beside the prepared graph. */
@@ -60,7 +62,7 @@ export async function prepareModel(options: PrepareModelOptions): Promise<Prepar
     throw new PrepareError(`The prepared graph of ${sourcePath} would be ${rewrite.byteLength} bytes, over protobuf's 2 GB limit; export the model with external data and prepare that.`);
   }
 
-  const preparedSha256 = await writeChunks(preparedPath, rewrite.chunks);
+  const preparedSha256 = await writeChunks(preparedPath, rewrite.chunks, options.signal);
   const record: PreparedRecord = {
     formatVersion: PREPARED_FORMAT_VERSION,
     createdAt: new Date().toISOString(),

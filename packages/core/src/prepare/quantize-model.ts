@@ -23,6 +23,11 @@ export interface QuantizeModelOptions {
   modelDir: string;
   /** Replace an existing `model_quantized.onnx`, for example one from optimum. Default false. */
   force?: boolean;
+  /**
+   * Stops the run with the signal's reason. The graph being written is removed, and the old
+   * model_quantized.onnx stays, but its prepared graph is already deleted once writing started.
+   */
+  signal?: AbortSignal;
 }
 
 /** The record written beside the quantized graph. */
@@ -75,15 +80,17 @@ export async function quantizeModel(options: QuantizeModelOptions): Promise<Quan
   requireLogitsOutput(model, sourcePath, "quantize");
   rejectOldOpset(model, sourcePath);
   const head = findHead(model, sourcePath);
-  const matmuls = await quantizeWeights(model, new Set(head.nodeIndices), sourceDir, sourcePath);
+  const matmuls = await quantizeWeights(model, new Set(head.nodeIndices), sourceDir, sourcePath, options.signal);
   const dropped = unusedAfterQuantizing(model, matmuls);
   const rewrite = quantizeGraph(model, matmuls, dropped);
   if (rewrite.byteLength > PROTOBUF_LIMIT_BYTES) {
     throw new PrepareError(`The quantized graph of ${sourcePath} would be ${rewrite.byteLength} bytes, over protobuf's 2 GB limit.`);
   }
 
+  options.signal?.throwIfAborted();
   const removedPreparedFiles = await removeStalePrepared(sourceDir);
-  const quantizedSha256 = await writeChunks(quantizedPath, rewrite.chunks).catch((error: NodeJS.ErrnoException) => {
+  const quantizedSha256 = await writeChunks(quantizedPath, rewrite.chunks, options.signal).catch((error: NodeJS.ErrnoException) => {
+    if (options.signal?.aborted === true) throw error;
     throw new PrepareError(`Cannot write ${quantizedPath}: ${error.code ?? error.message}. Make ${sourceDir} writable, or copy the model to a writable directory and quantize that.`);
   });
   const record: QuantizeRecord = {
@@ -155,10 +162,11 @@ function findHead(model: OnnxModelFile, sourcePath: string): ReturnType<typeof f
 }
 
 /** Quantizes the B operand of every MatMul outside the head whose B is a 2-D float32 initializer. */
-async function quantizeWeights(model: OnnxModelFile, headNodes: ReadonlySet<number>, sourceDir: string, sourcePath: string): Promise<QuantizedMatMul[]> {
+async function quantizeWeights(model: OnnxModelFile, headNodes: ReadonlySet<number>, sourceDir: string, sourcePath: string, signal: AbortSignal | undefined): Promise<QuantizedMatMul[]> {
   const graphInputs = new Set(model.inputNames);
   const matmuls: QuantizedMatMul[] = [];
   for (const { index, node } of model.nodes) {
+    signal?.throwIfAborted();
     if (node.op_type !== "MatMul" || headNodes.has(index)) continue;
     const weightName = node.input[1] ?? "";
     const initializer = model.initializers.get(weightName);

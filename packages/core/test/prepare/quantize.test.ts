@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { afterEach, describe, expect, it } from "vitest";
@@ -205,6 +205,16 @@ describe("quantizeModel", () => {
     const result = await quantizeModel({ modelDir: dir });
     expect(result.quantizedPath).toBe(join(dir, "onnx", "model_quantized.onnx"));
     expect(result.record.externalDataFiles).toEqual([]);
+  });
+
+  it("stops without writing when aborted", async () => {
+    const dir = await tinyCopy();
+    const before = await readdir(dir);
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    controller.abort(reason);
+    await expect(quantizeModel({ modelDir: dir, signal: controller.signal })).rejects.toBe(reason);
+    expect(await readdir(dir)).toEqual(before);
   });
 
   it("rejects a graph that is quantized already", async () => {

@@ -1,6 +1,8 @@
+import type { ModelVariant } from "@maskfill/core/engine";
 import { prepareModel, verifyPreparedModel } from "@maskfill/core/prepare";
 import type { CliIo } from "../model/cli-io.ts";
 import { modelDirectoryArgument, parseCliArgs, UsageError } from "../cli-options.ts";
+import { runInterruptible } from "../interrupt.ts";
 
 export const PREPARE_HELP = `Usage: maskfill model prepare DIR [--variant VARIANT] [--no-verify]
 
@@ -39,16 +41,21 @@ export async function runModelPrepare(args: string[], io: CliIo): Promise<number
     throw new UsageError(`--variant must be fp32, quantized or fp16, got "${variant}".`);
   }
 
+  return runInterruptible("model prepare", io, (signal) => prepareAndVerify(modelDir, variant, !values["no-verify"], signal, io));
+}
+
+async function prepareAndVerify(modelDir: string, variant: ModelVariant | undefined, verify: boolean, signal: AbortSignal, io: CliIo): Promise<number> {
   const started = performance.now();
-  const result = await prepareModel({ modelDir, variant });
+  const result = await prepareModel({ modelDir, variant, signal });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   io.stderr.write(
     `Prepared ${result.sourcePath} in ${seconds} s: the head (${result.record.headNodes.length} nodes) now reads ${result.record.hiddenState} at gathered positions.\n` +
       `Wrote ${result.preparedPath} and ${result.recordPath}.\n`,
   );
 
-  if (!values["no-verify"]) {
+  if (verify) {
     const report = await verifyPreparedModel(modelDir, variant, result.preparedPath);
+    signal.throwIfAborted();
     io.stderr.write(
       `Verified on ${report.positions} masked positions: top-1 agrees on ${report.top1Agreement}, top-5 ids differ on ${report.topKMismatches}, max probability difference ${report.maxProbabilityDifference.toExponential(2)}.\n`,
     );

@@ -1,6 +1,7 @@
 import { prepareModel, quantizeModel, verifyPreparedModel } from "@maskfill/core/prepare";
 import type { CliIo } from "../model/cli-io.ts";
 import { modelDirectoryArgument, parseCliArgs } from "../cli-options.ts";
+import { runInterruptible } from "../interrupt.ts";
 
 export const QUANTIZE_HELP = `Usage: maskfill model quantize DIR [--force] [--no-prepare]
 
@@ -37,8 +38,12 @@ export async function runModelQuantize(args: string[], io: CliIo): Promise<numbe
   }
 
   const modelDir = modelDirectoryArgument(positionals, "model quantize");
+  return runInterruptible("model quantize", io, (signal) => quantizeAndPrepare(modelDir, values.force, values["no-prepare"], signal, io));
+}
+
+async function quantizeAndPrepare(modelDir: string, force: boolean, noPrepare: boolean, signal: AbortSignal, io: CliIo): Promise<number> {
   const started = performance.now();
-  const result = await quantizeModel({ modelDir, force: values.force });
+  const result = await quantizeModel({ modelDir, force, signal });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const megabytes = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
   io.stderr.write(
@@ -51,19 +56,21 @@ export async function runModelQuantize(args: string[], io: CliIo): Promise<numbe
   for (const path of result.removedPreparedFiles) {
     io.stderr.write(`Deleted ${path}, prepared from the previous model_quantized.onnx.\n`);
   }
-  if (values["no-prepare"]) {
+  if (noPrepare) {
     io.stdout.write(`${result.quantizedPath}\n`);
     return 0;
   }
 
-  const prepared = await prepareModel({ modelDir, variant: "quantized" });
+  const prepared = await prepareModel({ modelDir, variant: "quantized", signal });
   io.stderr.write(`Wrote ${prepared.preparedPath} and ${prepared.recordPath}.\n`);
   const sameRows = await verifyPreparedModel(modelDir, "quantized", prepared.preparedPath);
+  signal.throwIfAborted();
   if (sameRows.topKMismatches > 0 || sameRows.maxProbabilityDifference > PREPARED_TOLERANCE) {
     io.stderr.write(`maskfill model quantize: the prepared int8 graph differs from ${result.quantizedPath} by ${sameRows.maxProbabilityDifference.toExponential(2)}, over ${PREPARED_TOLERANCE}; delete ${prepared.preparedPath} and report the model.\n`);
     return 1;
   }
   const againstFloat = await verifyPreparedModel(modelDir, "fp32", prepared.preparedPath);
+  signal.throwIfAborted();
   io.stderr.write(
     `Against the float32 model on ${againstFloat.positions} masked positions: top-1 agrees on ${againstFloat.top1Agreement}, max top-5 probability difference ${againstFloat.maxProbabilityDifference.toExponential(2)}.\n`,
   );
