@@ -1,6 +1,7 @@
 import { json, route } from "../../../server/http/route.ts";
 import { services } from "../../../server/services.ts";
 import { withTimeout } from "../../../server/with-timeout.ts";
+import { CheckLog } from "../../../server/check-log.ts";
 import { logger } from "../../../server/logger.ts";
 
 export const runtime = "nodejs";
@@ -13,14 +14,18 @@ interface Check {
   error?: string;
 }
 
+const checkLog = new CheckLog(logger);
+
 /** Runs one check with a timeout and turns a failure into `{ ok: false, error }`. */
 async function check(name: string, run: () => Promise<void>): Promise<Check> {
   try {
     await withTimeout(run(), CHECK_TIMEOUT_MS, name);
+    checkLog.record(name, undefined);
     return { ok: true };
   } catch (error) {
-    logger.warn({ err: error, check: name }, "Health check failed");
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    const message = error instanceof Error ? error.message : String(error);
+    checkLog.record(name, message);
+    return { ok: false, error: message };
   }
 }
 
