@@ -120,6 +120,22 @@ describe("authentication", () => {
     expect(String(page.body)).toContain("Signed in as viewer (viewer)");
   });
 
+  it("limits sign-in per user name", async () => {
+    // The per-IP limit alone is dodged by a client that sends its own X-Forwarded-For. The name
+    // has no account, which the limit does not reveal, and so leaves the admin user list alone.
+    const signInFrom = (ip: string, username: string) =>
+      call("/api/auth/sign-in", { method: "POST", headers: { origin: stack.baseUrl, "x-forwarded-for": ip }, body: JSON.stringify({ username, password: "not the password" }) });
+    const statuses: number[] = [];
+    for (let i = 1; i <= 10; i += 1) statuses.push((await signInFrom(`10.0.0.${i}`, "guessed")).response.status);
+    expect(statuses).toEqual(Array.from({ length: 10 }, () => 401));
+
+    const limited = await signInFrom("10.0.1.1", " GUESSED");
+    expect(limited.response.status).toBe(429);
+    expect(limited.error?.code).toBe("rate_limited");
+    expect(limited.error?.message).toMatch(/^Too many requests for this user name: at most 10 per 600 s\. Try again in \d+ s\.$/);
+    expect((await signInFrom("10.0.1.2", "viewer")).response.status).toBe(401);
+  });
+
   it("ends the session at sign-out", async () => {
     const { response } = await signIn("viewer", PASSWORD);
     const cookie = cookieOf(response);

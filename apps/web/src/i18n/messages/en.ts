@@ -291,6 +291,7 @@ export const en = {
     rateLimited: "Too many requests {scope}: at most {limit} per {window} s. Try again in {retryAfter} s.",
     scopeToken: "for this account",
     scopeIp: "from this address",
+    scopeUsername: "for this user name",
     sentenceTooLong: "The sentence has {actual} characters; the limit is {limit}. Shorten it or split it.",
     tooManyMasks: "The sentence has {actual} masks; the limit is {limit}. Remove some masks.",
     topKTooLarge: "top-k is {actual}; the limit is {limit}.",

@@ -290,6 +290,7 @@ export const zhCN: Messages = {
     rateLimited: "请求过多（{scope}）：每 {window} 秒最多 {limit} 次。请在 {retryAfter} 秒后重试。",
     scopeToken: "此账号",
     scopeIp: "此地址",
+    scopeUsername: "此用户名",
     sentenceTooLong: "句子有 {actual} 个字符，上限为 {limit}。请缩短或拆分。",
     tooManyMasks: "句子有 {actual} 个掩码，上限为 {limit}。请删除部分掩码。",
     topKTooLarge: "top-k 为 {actual}，上限为 {limit}。",

@@ -6,4 +6,4 @@ export { assertCanChangeJob, ownerIdOf } from "./job-access.ts";
 export { authenticate, requireRole } from "./require-role.ts";
 export { assertSameOrigin } from "./same-origin.ts";
 export { clearedSessionCookie, readSessionCookie, SESSION_COOKIE, sessionCookie } from "./session-cookie.ts";
-export { consumeRate, enforceConcurrentJobs, enforceFillOptions, enforceQueueDepth, enforceSentenceLimits, enforceSubmissionRate, limitToApiError } from "./submission-limits.ts";
+export { consumeRate, consumeRates, enforceConcurrentJobs, enforceFillOptions, enforceQueueDepth, enforceSentenceLimits, enforceSubmissionRate, limitToApiError } from "./submission-limits.ts";
