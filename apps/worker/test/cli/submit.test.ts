@@ -71,6 +71,26 @@ describe("maskfill submit", () => {
     expect(result.stderr).toMatch(/failed: 0 done, 2 failed of 2\. All 2 items failed; first error \(line 1\): No mask found in "No mask here\."/);
   }, 60_000);
 
+  it("--wait exits 1 when one line failed", async () => {
+    const txt = join(workDir, "one-bad.txt");
+    await writeFile(txt, "A <mask> here.\nNo mask here.\nThe <mask> sat.\nOne <mask> more.\n");
+    const fromTxt = await maskfill(["submit", txt, "--wait"]);
+    expect(fromTxt.stderr).toContain("completed: 3 done, 1 failed of 4.");
+    expect(fromTxt.code).toBe(1);
+
+    const csv = join(workDir, "one-bad.csv");
+    await writeFile(csv, 'text,id\n"A <mask> here.",1\n"No mask here.",2\n"The <mask> sat.",3\n"One <mask> more.",4\n');
+    const fromCsv = await maskfill(["submit", csv, "--wait"]);
+    expect(fromCsv.stderr).toContain("completed: 3 done, 1 failed of 4.");
+    expect(fromCsv.code).toBe(1);
+  }, 60_000);
+
+  it("--help states the exit codes", async () => {
+    const help = await maskfill(["submit", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Exit status: 0 once queued (with --wait: once the job completed and no line failed), 1 when\nthe job or any of its lines failed");
+  });
+
   it("usage errors exit 2", async () => {
     const file = join(workDir, "usage.txt");
     await writeFile(file, "The <mask>.\n");

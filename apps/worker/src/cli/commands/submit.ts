@@ -16,12 +16,12 @@ Stores a corpus file in Postgres and queues it for the workers. Prints the job i
   --column NAME      csv: header name or 0-based index of the text column
   --header MODE      csv: true, false or auto (default: auto, guessed from the first rows)
   --wait             print progress until the job finishes; exit code 1 unless it ends
-                     completed (a job whose every row failed ends failed)
+                     completed with no failed line (a job whose every row failed ends failed)
   --token TOKEN      API token (mf_...) of an operator, recorded as the job's owner;
                      default $MASKFILL_API_TOKEN
 
-Exit status: 0 once queued (or, with --wait, when the job completed), 1 when the job failed
-or could not be queued, 2 for an invalid command line.
+Exit status: 0 once queued (with --wait: once the job completed and no line failed), 1 when
+the job or any of its lines failed or the job could not be queued, 2 for an invalid command line.
 `;
 
 /** `maskfill submit`: submits a corpus file as a job. */
@@ -80,7 +80,8 @@ export const submitCommand: CliCommand = {
       if (!values.wait) return 0;
       const view = await waitForJob(producer, submission.jobId);
       process.stderr.write(`Job ${view.id} ${view.status}: ${view.itemsDone} done, ${view.itemsFailed} failed of ${view.itemsTotal}.${view.error ? ` ${view.error}` : ""}\n`);
-      return view.status === "completed" ? 0 : 1;
+      // A completed corpus job may still contain failed lines (rejected rows or engine errors).
+      return view.status === "completed" && view.itemsFailed === 0 ? 0 : 1;
     } finally {
       await producer.close();
     }
