@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ApiError } from "./api-error.ts";
+import { assertCorpusText } from "./text-rules.ts";
 
 /** Largest JSON request body the API accepts, in bytes. Uploads use their own limit. */
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
@@ -99,12 +100,18 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
   return schema.parse(value);
 }
 
-/** Parses a URL's query string with a zod schema; a repeated key keeps its first value. */
+/**
+ * Parses a URL's query string with a zod schema; a repeated key keeps its first value. Every value
+ * must pass the corpus text rules first (400 `control_character` naming the parameter), because
+ * Postgres rejects NUL in text and a route may already have started streaming when it queries.
+ */
 export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
   const params = new URL(request.url).searchParams;
   const record: Record<string, string> = {};
   for (const [key, value] of params) {
-    if (!(key in record)) record[key] = value;
+    if (key in record) continue;
+    assertCorpusText(value, key);
+    record[key] = value;
   }
   return schema.parse(record);
 }
