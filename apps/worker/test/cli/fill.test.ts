@@ -148,18 +148,63 @@ describe("maskfill fill", () => {
     expect(await readFile(input, "utf8")).toBe("Keep <mask>.\n");
   });
 
-  it("escapes control characters in tables", async () => {
-    const text = "ctrl \u001b[31m <mask> \u0007 end";
+  it("escapes allowed control characters in tables", async () => {
+    const text = "tab\there \u202e <mask> end\r";
     const { code, stdout } = await fill([text, "--top-k", "2", "--model", TINY_DIR]);
     expect(code).toBe(0);
-    expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
-    expect(stdout).toContain("ctrl \\x1b[31m <mask> \\x07 end\n");
+    expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
+    expect(stdout).toContain("tab\\there \\u202e <mask> end\\r\n");
   });
 
-  it("keeps control characters exact in JSON", async () => {
-    const text = "ctrl \u001b[31m <mask> \u0007 end";
-    const { stdout } = await fill([text, "--json", "--model", TINY_DIR]);
+  it("keeps allowed characters exact in JSON", async () => {
+    const text = "tab\there \u202e <mask> end\r";
+    const { code, stdout } = await fill([text, "--json", "--model", TINY_DIR]);
+    expect(code).toBe(0);
     expect((JSON.parse(stdout.trim()) as { text: string }).text).toBe(text);
+  });
+
+  it("rejects a control character", async () => {
+    const { code, stdout, stderr } = await fill(["A\u0001 <mask>", "The <mask> sat.", "esc \u001b[31m <mask>", "--top-k", "1", "--model", TINY_DIR]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "Error (control_character): Text 1 contains the control character U+0001 at character 2; remove control characters (tab and line breaks are allowed).\n" +
+        "Error (control_character): Text 3 contains the control character U+001B at character 5; remove control characters (tab and line breaks are allowed).\n",
+    );
+    expect(stdout).toContain("The <mask> sat.\n");
+    expect(stdout.match(/mask 1 of 1/g)).toHaveLength(1);
+  });
+
+  it("rejects control characters in JSON", async () => {
+    const { code, stdout } = await fill(["bell \u0007 <mask>", "nul\u0000 <mask>", "--json", "--model", TINY_DIR]);
+    expect(code).toBe(1);
+    const records = stdout.trim().split("\n").map((line) => JSON.parse(line) as unknown);
+    expect(records).toEqual([
+      {
+        line: 1,
+        text: "bell \u0007 <mask>",
+        error: { code: "control_character", message: "Text 1 contains the control character U+0007 at character 6; remove control characters (tab and line breaks are allowed)." },
+      },
+      {
+        line: 2,
+        text: "nul\u0000 <mask>",
+        error: { code: "control_character", message: "Text 2 contains the control character U+0000 at character 4; remove control characters (tab and line breaks are allowed)." },
+      },
+    ]);
+  });
+
+  it("rejects an unpaired surrogate", async () => {
+    const { code, stderr } = await fill(["C1 \u0085 <mask>", "lone \ud800 <mask>", "--model", TINY_DIR]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "Error (control_character): Text 1 contains the control character U+0085 at character 4; remove control characters (tab and line breaks are allowed).\n" +
+        "Error (invalid_unicode): Text 2 contains the unpaired surrogate U+D800 at character 6; pass the text as valid UTF-8.\n",
+    );
+  });
+
+  it("binary rejects a control character", async () => {
+    const result = await runMaskfill(["fill", "A\u0001 <mask>", "--model", TINY_DIR], {});
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("Error (control_character): Text 1 contains the control character U+0001 at character 2; remove control characters (tab and line breaks are allowed).\n");
   });
 
   it("cuts a long echoed sentence", async () => {

@@ -141,11 +141,32 @@ describe("maskfill score", () => {
     expect(await readFile(input, "utf8")).toBe("Keep this line.\n");
   });
 
-  it("escapes control characters in tables", async () => {
-    const { code, stdout } = await score(["bell \u0007 and \u001b[2J here", "--model", TINY_DIR]);
+  it("escapes allowed control characters in tables", async () => {
+    const { code, stdout } = await score(["tab\there \u202e and\r here", "--model", TINY_DIR]);
     expect(code).toBe(0);
-    expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
-    expect(stdout).toContain("bell \\x07 and \\x1b[2J here\n");
+    expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
+    expect(stdout).toContain("tab\\there \\u202e and\\r here\n");
+  });
+
+  it("rejects control characters and surrogates", async () => {
+    const { code, stdout, stderr } = await score(["bell \u0007 and \u001b[2J here", "A fine sentence.", "lone \udc00 here", "--model", TINY_DIR]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "Error (control_character): Text 1 contains the control character U+0007 at character 6; remove control characters (tab and line breaks are allowed).\n" +
+        "Error (invalid_unicode): Text 3 contains the unpaired surrogate U+DC00 at character 6; pass the text as valid UTF-8.\n",
+    );
+    expect(stdout).toContain("A fine sentence.\n");
+    expect(stdout.match(/pseudo-perplexity/g)).toHaveLength(1);
+  });
+
+  it("rejects a control character in JSON", async () => {
+    const { code, stdout } = await score(["del \u007f here", "--json", "--model", TINY_DIR]);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout.trim())).toEqual({
+      line: 1,
+      text: "del \u007f here",
+      error: { code: "control_character", message: "Text 1 contains the control character U+007F at character 5; remove control characters (tab and line breaks are allowed)." },
+    });
   });
 
   it("rejects a missing input file", async () => {

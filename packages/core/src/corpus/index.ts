@@ -23,3 +23,4 @@ export { parseCorpus } from "./parse.ts";
 export { previewCorpus, type CorpusPreview, type PreviewLimits } from "./preview.ts";
 export type { CorpusInput } from "./read-lines.ts";
 export { CorpusRow } from "./row-schema.ts";
+export { describeInvalidCharacter, findInvalidCharacter, type InvalidCharacter } from "./text-characters.ts";

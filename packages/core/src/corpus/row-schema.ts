@@ -1,11 +1,6 @@
 import { z } from "zod";
 import type { CorpusErrorCode } from "./events.ts";
-import { CONTROL_CHARACTER, LONE_SURROGATE } from "./text-characters.ts";
-
-function codePointLabel(character: string): string {
-  const codePoint = character.codePointAt(0) ?? 0;
-  return `U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}`;
-}
+import { describeInvalidCharacter, findInvalidCharacter } from "./text-characters.ts";
 
 /**
  * Schema of an emitted row. The text must contain a non-whitespace character, no control
@@ -27,22 +22,15 @@ export const CorpusRow = z
       });
       return;
     }
-    const control = CONTROL_CHARACTER.exec(row.text);
-    if (control !== null) {
-      context.addIssue({
-        code: "custom",
-        message: `Line ${row.lineNumber} contains the control character ${codePointLabel(control[0])} at character ${control.index + 1}, so it was skipped; remove control characters (tab and line breaks are allowed).`,
-        params: { code: "control_character" satisfies CorpusErrorCode },
-      });
+    const invalid = findInvalidCharacter(row.text);
+    if (invalid === undefined) {
       return;
     }
-    const surrogate = LONE_SURROGATE.exec(row.text);
-    if (surrogate !== null) {
-      context.addIssue({
-        code: "custom",
-        message: `Line ${row.lineNumber} contains the unpaired surrogate ${codePointLabel(surrogate[0])} at character ${surrogate.index + 1}, so it was skipped; it is not valid Unicode text.`,
-        params: { code: "invalid_unicode" satisfies CorpusErrorCode },
-      });
-    }
+    const fix = invalid.code === "control_character" ? "remove control characters (tab and line breaks are allowed)" : "it is not valid Unicode text";
+    context.addIssue({
+      code: "custom",
+      message: `Line ${row.lineNumber} contains ${describeInvalidCharacter(invalid)}, so it was skipped; ${fix}.`,
+      params: { code: invalid.code satisfies CorpusErrorCode },
+    });
   });
 export type CorpusRow = z.infer<typeof CorpusRow>;

@@ -7,6 +7,7 @@ import { fillCorpus } from "../fill-corpus.ts";
 import { formatTable, toFillLine } from "../fill-format.ts";
 import { withCorpusOutput } from "../output-file.ts";
 import type { ProgressStream } from "../progress-bar.ts";
+import { inferValidTexts } from "../text-rules.ts";
 import { writeOutcomeTables } from "../text-tables.ts";
 import type { CliCommand } from "./index.ts";
 
@@ -14,6 +15,7 @@ const HELP = `Usage: maskfill fill "TEXT with <mask>" [TEXT ...] [options]
        maskfill fill --input FILE [--output results.jsonl] [options]
 
 Predicts the words behind each mask. Write a mask as <mask> or [MASK] (any letter case).
+A text with a control character other than tab and line breaks fails, as in the HTTP API.
 
 Options:
   --model DIR            model directory (default: MASKFILL_MODEL_DIR, then the bundled mini model)
@@ -95,7 +97,7 @@ export async function runFill(args: string[], io: FillIo): Promise<number> {
       return await runCorpus(engine, values, request, io);
     }
 
-    const outcomes = await engine.fillMask(positionals.map((text) => ({ ...request, text })));
+    const outcomes = await inferValidTexts(positionals, (texts) => engine.fillMask(texts.map((text) => ({ ...request, text }))));
     if (values.json) {
       let failed = 0;
       for (const [i, outcome] of outcomes.entries()) {

@@ -9,6 +9,7 @@ import { withCorpusOutput } from "../output-file.ts";
 import type { ProgressStream } from "../progress-bar.ts";
 import { MAX_REPORTED_FAILURES, scoreCorpus } from "../score-corpus.ts";
 import { formatCorpusSummary, formatScoreTable, toScoreLine } from "../score-format.ts";
+import { inferValidTexts } from "../text-rules.ts";
 import { writeOutcomeTables } from "../text-tables.ts";
 import type { CliCommand } from "./index.ts";
 
@@ -18,6 +19,7 @@ const HELP = `Usage: maskfill score "A sentence." [TEXT ...] [options]
 Scores how natural each sentence is to the model: the pseudo-log-likelihood (PLL), the sum
 of the log-probabilities of each token with that token masked, its token count N, PLL/N and
 the pseudo-perplexity exp(-PLL/N). With --input, prints a corpus summary at the end.
+A text with a control character other than tab and line breaks fails, as in the HTTP API.
 
 Options:
   --variant NAME         original (default) or within_word_l2r (also masks the rest of each word)
@@ -124,7 +126,7 @@ async function checkCorpusPaths(input: string, output: string | undefined): Prom
 }
 
 async function runTexts(engine: Engine, texts: string[], variant: ScoreVariant, json: boolean, io: ScoreIo): Promise<number> {
-  const outcomes = await engine.score(texts.map((text) => ({ text, variant })));
+  const outcomes = await inferValidTexts(texts, (valid) => engine.score(valid.map((text) => ({ text, variant }))));
   if (json) {
     let failed = 0;
     outcomes.forEach((outcome, index) => {
