@@ -241,6 +241,16 @@ describe("API with a worker", () => {
     const get = await fetch(`${stack.baseUrl}/api/predict`);
     expect(get.status).toBe(405);
     expect(((await get.json()) as ApiErrorBody).error).toEqual({ code: "method_not_allowed", message: "GET is not supported here. Use POST.", retryable: false });
+    for (const [method, path, allow] of [["DELETE", "/api/predict", "POST, OPTIONS"], ["PATCH", "/api/jobs", "GET, HEAD, POST, OPTIONS"], ["POST", "/api/health", "GET, HEAD, OPTIONS"]] as const) {
+      const response = await fetch(`${stack.baseUrl}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get("allow"), `${method} ${path}`).toBe(allow);
+      expect(response.headers.get("cache-control"), `${method} ${path}`).toBe("no-store");
+      expect(((await response.json()) as ApiErrorBody).error.code, `${method} ${path}`).toBe("method_not_allowed");
+    }
+    const options = await fetch(`${stack.baseUrl}/api/predict`, { method: "OPTIONS" });
+    expect(options.status).toBe(204);
+    expect(options.headers.get("allow")).toBe("POST, OPTIONS");
     const latin1 = await callError("/api/predict", { method: "POST", headers: { "content-type": "application/json; charset=latin1" }, body: JSON.stringify({ text: "a <mask>" }) });
     expect(latin1.status).toBe(415);
     expect(latin1.error.code).toBe("unsupported_charset");

@@ -67,14 +67,14 @@ describe("query text parameters", () => {
   });
 
   it("reject ESC in the job list cursor", async () => {
-    const failure = await errorOf(await jobsRoute.GET(apiRequest("/api/jobs?cursor=a%1Bb")));
+    const failure = await errorOf(await jobsRoute.GET(apiRequest("/api/jobs?cursor=a%1Bb"), undefined));
     expect(failure.status).toBe(400);
     expect(failure.error.code).toBe("control_character");
     expect(failure.error.field).toBe("cursor");
   });
 
   it("reject NUL in an upload name", async () => {
-    const failure = await errorOf(await uploadsRoute.POST(apiRequest("/api/uploads?name=a%00.txt", { method: "POST", body: "A <mask>." })));
+    const failure = await errorOf(await uploadsRoute.POST(apiRequest("/api/uploads?name=a%00.txt", { method: "POST", body: "A <mask>." }), undefined));
     expect(failure.status).toBe(400);
     expect(failure.error.code).toBe("control_character");
     expect(failure.error.field).toBe("name");

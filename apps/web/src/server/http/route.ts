@@ -63,11 +63,41 @@ export function route<C>(handler: Handler<C>): Handler<C> {
 
 /**
  * Builds a handler that returns 405 with the JSON error shape and an `Allow` header, for a method
- * that a route does not serve. Next.js would otherwise return 405 with an empty body.
+ * that a route does not serve. `allowed` is the message's list of served methods, and `allowHeader`
+ * the header's full list (default: `allowed`). Next.js would otherwise return 405 with an empty body.
  */
-export function methodNotAllowed(allowed: string): (request: Request) => Promise<Response> {
+export function methodNotAllowed(allowed: string, allowHeader = allowed): (request: Request) => Promise<Response> {
   const handler = route<undefined>(async (request) => {
-    throw new ApiError(405, "method_not_allowed", "errors.methodNotAllowed", { method: request.method, allowed }, { retryable: false, headers: { allow: allowed } });
+    throw new ApiError(405, "method_not_allowed", "errors.methodNotAllowed", { method: request.method, allowed }, { retryable: false, headers: { allow: allowHeader } });
   });
   return (request) => handler(request, undefined);
+}
+
+/** Methods a route module can export besides OPTIONS, in the order the `Allow` header lists them. */
+export const ROUTE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+export type RouteMethod = (typeof ROUTE_METHODS)[number];
+
+/** Methods a route serving `M` leaves to otherMethods. Next.js derives HEAD from GET, so a GET route keeps it. */
+export type UnservedMethod<M extends RouteMethod> = Exclude<RouteMethod, M | (M extends "GET" ? "HEAD" : never)> | "OPTIONS";
+
+/**
+ * Builds the handlers of every method that a route module does not serve, given its served
+ * handlers: 405 `method_not_allowed` with an `Allow` header for each, and 204 with `Allow` for
+ * OPTIONS. A route file ends with, for example,
+ * `export const { HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });`.
+ * Destructuring a served method is a type error, and a missing export falls back to Next.js's
+ * empty 405, which the route method test catches.
+ */
+export function otherMethods<M extends RouteMethod>(served: Record<M, unknown>): Record<UnservedMethod<M>, (request: Request) => Promise<Response>> {
+  const servedMethods = ROUTE_METHODS.filter((method) => method in served);
+  const allowList: string[] = [...ROUTE_METHODS.filter((method) => method in served || (method === "HEAD" && "GET" in served)), "OPTIONS"];
+  const allowHeader = allowList.join(", ");
+  const rejection = methodNotAllowed(servedMethods.join(", "), allowHeader);
+  const handlers: Partial<Record<RouteMethod | "OPTIONS", (request: Request) => Promise<Response>>> = {
+    OPTIONS: async () => new Response(null, { status: 204, headers: { allow: allowHeader, "cache-control": "no-store" } }),
+  };
+  for (const method of ROUTE_METHODS) {
+    if (!allowList.includes(method)) handlers[method] = rejection;
+  }
+  return handlers as Record<UnservedMethod<M>, (request: Request) => Promise<Response>>;
 }

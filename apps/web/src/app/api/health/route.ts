@@ -1,4 +1,4 @@
-import { json, route } from "../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../server/http/route.ts";
 import { services } from "../../../server/services.ts";
 import { withTimeout } from "../../../server/with-timeout.ts";
 import { CheckLog } from "../../../server/check-log.ts";
@@ -54,3 +54,5 @@ export const GET = route(async () => {
   const ok = redisCheck.ok && postgresCheck.ok && workerCheck.ok;
   return json({ status: ok ? "ok" : "unavailable", checks: { redis: redisCheck, postgres: postgresCheck, worker: { ...workerCheck, ready, total } } }, ok ? 200 : 503);
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,5 +1,5 @@
 import { readJson, readQuery } from "../../../server/http/read-body.ts";
-import { json, route } from "../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../server/http/route.ts";
 import { authServices, enforceConcurrentJobs, enforceFillOptions, enforceSubmissionRate, ownerIdOf, requireRole } from "../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../server/http/producer-errors.ts";
 import { findJob, listJobs } from "../../../server/jobs.ts";
@@ -63,3 +63,5 @@ export const POST = route(async (request) => {
   logger.info({ jobId: submission.jobId, uploadId: body.uploadId, rows: submission.rows, invalidRows: submission.invalidRows, chunks: submission.chunks }, "Corpus job submitted");
   return json({ job: await findJob(prisma, submission.jobId), rows: submission.rows, invalidRows: submission.invalidRows }, 201);
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

@@ -1,4 +1,4 @@
-import { route } from "../../../server/http/route.ts";
+import { otherMethods, route } from "../../../server/http/route.ts";
 import { requireRole } from "../../../server/auth/index.ts";
 import { renderMetrics, workerFamilies, type MetricFamily } from "../../../server/metrics.ts";
 import { services } from "../../../server/services.ts";
@@ -49,3 +49,5 @@ export const GET = route(async (request) => {
     headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

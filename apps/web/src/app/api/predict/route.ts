@@ -1,4 +1,4 @@
-import { json, route, methodNotAllowed } from "../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../server/http/route.ts";
 import { enforceSentenceLimits, ownerIdOf, requireRole } from "../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../server/http/producer-errors.ts";
 import { services } from "../../../server/services.ts";
@@ -45,5 +45,4 @@ export const POST = route(async (request) => {
   return json(response);
 });
 
-/** Any other method gets 405 with a JSON error body. */
-export const GET = methodNotAllowed("POST");
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

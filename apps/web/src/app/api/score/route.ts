@@ -1,4 +1,4 @@
-import { json, route, methodNotAllowed } from "../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../server/http/route.ts";
 import { ownerIdOf, requireRole } from "../../../server/auth/index.ts";
 import { enforceScoreSentenceLimits, scoreSentences } from "../../../server/score-sentences.ts";
 import { services } from "../../../server/services.ts";
@@ -33,5 +33,4 @@ export const POST = route(async (request) => {
   return json(response);
 });
 
-/** Any other method gets 405 with a JSON error body. */
-export const GET = methodNotAllowed("POST");
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

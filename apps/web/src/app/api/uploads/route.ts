@@ -1,6 +1,6 @@
 import { ApiError } from "../../../server/http/api-error.ts";
 import { mediaTypeOf, readQuery } from "../../../server/http/read-body.ts";
-import { json, route, methodNotAllowed } from "../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../server/http/route.ts";
 import { enforceSubmissionRate, requireRole } from "../../../server/auth/index.ts";
 import { pruneStaleUploads, saveUpload } from "../../../server/uploads.ts";
 import { logger } from "../../../server/logger.ts";
@@ -40,5 +40,4 @@ export const POST = route(async (request) => {
   return json(body, 201);
 });
 
-/** Any other method gets 405 with a JSON error body. */
-export const GET = methodNotAllowed("POST");
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

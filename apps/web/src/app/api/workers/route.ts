@@ -1,4 +1,4 @@
-import { json, route } from "../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../server/http/route.ts";
 import { requireRole } from "../../../server/auth/index.ts";
 import { services } from "../../../server/services.ts";
 import { toWorkerView } from "../../../server/workers.ts";
@@ -14,3 +14,5 @@ export const GET = route(async (request) => {
   const body: WorkersResponse = { workers: states.map(toWorkerView) };
   return json(body);
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,4 +1,4 @@
-import { json, route } from "../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../server/http/route.ts";
 import { requireRole } from "../../../../server/auth/index.ts";
 import { findJob } from "../../../../server/jobs.ts";
 import { services } from "../../../../server/services.ts";
@@ -13,3 +13,5 @@ export const GET = route(async (request, context: { params: Promise<{ id: string
   const id = jobParamsSchema.parse(await context.params).id;
   return json({ job: await findJob(services().prisma, id) });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,5 +1,5 @@
 import { readQuery } from "../../../../server/http/read-body.ts";
-import { route } from "../../../../server/http/route.ts";
+import { otherMethods, route } from "../../../../server/http/route.ts";
 import { requireRole } from "../../../../server/auth/index.ts";
 import { snapshotStream } from "../../../../server/http/sse.ts";
 import { listJobs } from "../../../../server/jobs.ts";
@@ -33,3 +33,5 @@ export const GET = route(async (request) => {
     onError: (error) => logger.warn({ err: error }, "Job list stream failed to read jobs; retrying in a second"),
   });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,5 +1,5 @@
 import { readJson } from "../../../../server/http/read-body.ts";
-import { json, route, methodNotAllowed } from "../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../server/http/route.ts";
 import { requireRole } from "../../../../server/auth/index.ts";
 import { services } from "../../../../server/services.ts";
 import { logger } from "../../../../server/logger.ts";
@@ -20,5 +20,4 @@ export const POST = route(async (request) => {
   return json({ workers: receivers }, 202);
 });
 
-/** Any other method gets 405 with a JSON error body. */
-export const GET = methodNotAllowed("POST");
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

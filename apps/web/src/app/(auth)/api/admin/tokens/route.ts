@@ -1,6 +1,6 @@
 import { newApiTokenSchema } from "@maskfill/core/auth";
 import { readJson } from "../../../../../server/http/read-body.ts";
-import { json, route } from "../../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../../server/http/route.ts";
 import { authServices, requireRole, withAuthErrors } from "../../../../../server/auth/index.ts";
 import { logger } from "../../../../../server/logger.ts";
 
@@ -21,3 +21,5 @@ export const POST = route(async (request) => {
   logger.info({ tokenId: view.id, userId: view.userId, by: admin.userId }, "API token created");
   return json({ token, view }, 201);
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

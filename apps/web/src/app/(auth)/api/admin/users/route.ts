@@ -1,6 +1,6 @@
 import { newUserSchema } from "@maskfill/core/auth";
 import { readJson } from "../../../../../server/http/read-body.ts";
-import { json, route } from "../../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../../server/http/route.ts";
 import { authServices, requireRole, withAuthErrors } from "../../../../../server/auth/index.ts";
 import { logger } from "../../../../../server/logger.ts";
 
@@ -21,3 +21,5 @@ export const POST = route(async (request) => {
   logger.info({ userId: user.id, role: user.role, by: admin.userId }, "User created");
   return json({ user }, 201);
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

@@ -1,4 +1,4 @@
-import { json, route } from "../../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../../server/http/route.ts";
 import { authServices, requireRole } from "../../../../../server/auth/index.ts";
 
 export const runtime = "nodejs";
@@ -9,3 +9,5 @@ export const GET = route(async (request) => {
   const principal = await requireRole(request, "viewer");
   return json({ user: { username: principal.username, role: principal.role, via: principal.via }, authMode: authServices().mode });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,4 +1,4 @@
-import { json, route, methodNotAllowed } from "../../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../../server/http/route.ts";
 import { assertSameOrigin, authServices, clearedSessionCookie, readSessionCookie } from "../../../../../server/auth/index.ts";
 
 export const runtime = "nodejs";
@@ -13,5 +13,4 @@ export const POST = route(async (request) => {
   return json({ signedOut: true }, 200, { "set-cookie": clearedSessionCookie(secureCookies) });
 });
 
-/** Any other method gets 405 with a JSON error body. */
-export const GET = methodNotAllowed("POST");
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

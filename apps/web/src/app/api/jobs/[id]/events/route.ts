@@ -1,4 +1,4 @@
-import { route } from "../../../../../server/http/route.ts";
+import { otherMethods, route } from "../../../../../server/http/route.ts";
 import { requireRole } from "../../../../../server/auth/index.ts";
 import { snapshotStream } from "../../../../../server/http/sse.ts";
 import { findJob } from "../../../../../server/jobs.ts";
@@ -29,3 +29,5 @@ export const GET = route(async (request, context: { params: Promise<{ id: string
     onError: (error) => logger.warn({ err: error, jobId: id }, "Job stream failed to read the job; retrying in a second"),
   });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

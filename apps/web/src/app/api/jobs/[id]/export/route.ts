@@ -1,5 +1,5 @@
 import { readQuery } from "../../../../../server/http/read-body.ts";
-import { route } from "../../../../../server/http/route.ts";
+import { otherMethods, route } from "../../../../../server/http/route.ts";
 import { requireRole } from "../../../../../server/auth/index.ts";
 import { findJob } from "../../../../../server/jobs.ts";
 import { exportStream } from "../../../../../server/export/stream.ts";
@@ -42,3 +42,5 @@ export const GET = route(async (request, context: { params: Promise<{ id: string
     },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,4 +1,4 @@
-import { json, route, methodNotAllowed } from "../../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../../server/http/route.ts";
 import { assertCanChangeJob, requireRole } from "../../../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../../../server/http/producer-errors.ts";
 import { findJob } from "../../../../../server/jobs.ts";
@@ -26,5 +26,4 @@ export const POST = route(async (request, context: { params: Promise<{ id: strin
   return json({ retried: retried.items, job: await findJob(prisma, id) });
 });
 
-/** Any other method gets 405 with a JSON error body. */
-export const GET = methodNotAllowed("POST");
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -1,5 +1,5 @@
 import { readQuery } from "../../../../../server/http/read-body.ts";
-import { json, route } from "../../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../../server/http/route.ts";
 import { requireRole } from "../../../../../server/auth/index.ts";
 import { findJob } from "../../../../../server/jobs.ts";
 import { readScorePage } from "../../../../../server/scores.ts";
@@ -23,3 +23,5 @@ export const GET = route(async (request, context: { params: Promise<{ id: string
   await findJob(prisma, id);
   return json(await readScorePage(prisma, id, query));
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

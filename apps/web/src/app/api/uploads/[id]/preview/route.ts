@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { previewCorpus } from "@maskfill/core/corpus";
 import { readQuery } from "../../../../../server/http/read-body.ts";
-import { json, route } from "../../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../../server/http/route.ts";
 import { requireRole } from "../../../../../server/auth/index.ts";
 import { readUploadMeta, uploadPath } from "../../../../../server/uploads.ts";
 import { toCorpusOptions } from "../../../../../server/corpus-options.ts";
@@ -42,3 +42,5 @@ export const GET = route(async (request, context: { params: Promise<{ id: string
     input.destroy();
   }
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,4 +1,4 @@
-import { json, route } from "../../../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../../../server/http/route.ts";
 import { requireRole } from "../../../../../../server/auth/index.ts";
 import { findJob } from "../../../../../../server/jobs.ts";
 import { readScoreDetail } from "../../../../../../server/scores.ts";
@@ -16,3 +16,5 @@ export const GET = route(async (request, context: { params: Promise<{ id: string
   await findJob(prisma, id);
   return json(await readScoreDetail(prisma, id, line));
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

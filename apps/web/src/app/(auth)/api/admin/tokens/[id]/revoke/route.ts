@@ -1,4 +1,4 @@
-import { json, route, methodNotAllowed } from "../../../../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../../../../server/http/route.ts";
 import { authServices, requireRole, withAuthErrors } from "../../../../../../../server/auth/index.ts";
 import { logger } from "../../../../../../../server/logger.ts";
 
@@ -14,5 +14,4 @@ export const POST = route(async (request, context: { params: Promise<{ id: strin
   return json({ revoked: id });
 });
 
-/** Any other method gets 405 with a JSON error body. */
-export const GET = methodNotAllowed("POST");
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

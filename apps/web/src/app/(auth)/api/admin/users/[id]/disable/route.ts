@@ -1,5 +1,5 @@
 import { ApiError } from "../../../../../../../server/http/api-error.ts";
-import { json, route, methodNotAllowed } from "../../../../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../../../../server/http/route.ts";
 import { authServices, requireRole, withAuthErrors } from "../../../../../../../server/auth/index.ts";
 import { logger } from "../../../../../../../server/logger.ts";
 
@@ -21,5 +21,4 @@ export const POST = route(async (request, context: { params: Promise<{ id: strin
   return json({ user });
 });
 
-/** Any other method gets 405 with a JSON error body. */
-export const GET = methodNotAllowed("POST");
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });
