@@ -44,15 +44,21 @@ function describeParseError(code: string, message: string): string {
 }
 
 /**
- * Parses a whole-number option and throws UsageError naming the option and its range. `max` is a
- * number or a phrase such as "the model's vocabulary size". Returns undefined when absent.
+ * Parses a whole-number option and throws UsageError naming the option, the value and its range.
+ * `max` is a number or a phrase such as "the model's vocabulary size", which the caller checks
+ * later. Values past Number.MAX_SAFE_INTEGER are out of range too. Returns undefined when absent.
  */
 export function integerOption(name: string, value: string | undefined, min: number, max?: number | string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   const belowMax = typeof max !== "number" || parsed <= max;
-  if (!/^-?\d+$/.test(value.trim()) || parsed < min || !belowMax) {
-    const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed < min || !belowMax) {
+    let range = `of at least ${min}`;
+    if (max !== undefined) {
+      range = `from ${min} to ${max}`;
+    } else if (parsed > Number.MAX_SAFE_INTEGER) {
+      range = `from ${min} to ${Number.MAX_SAFE_INTEGER}`;
+    }
     throw new UsageError(`--${name} must be an integer ${range}; got "${value}".`);
   }
   return parsed;

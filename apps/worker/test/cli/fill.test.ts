@@ -221,6 +221,34 @@ describe("maskfill fill", () => {
     );
   });
 
+  it("rejects --top-k above the vocabulary", async () => {
+    const vocabSize = engine.info.vocabSize;
+    await expect(fill(["The <mask>.", "--top-k", String(vocabSize + 1), "--model", TINY_DIR])).rejects.toThrow(
+      `--top-k must be an integer from 1 to ${vocabSize}; got "${vocabSize + 1}".`,
+    );
+    const atLimit = await fill(["The <mask>.", "--top-k", String(vocabSize), "--keep-special-tokens", "--json", "--model", TINY_DIR]);
+    expect(atLimit.code).toBe(0);
+    expect((JSON.parse(atLimit.stdout.trim()) as { masks: unknown[][] }).masks[0]).toHaveLength(vocabSize);
+  });
+
+  it("out-of-range --top-k exits 2", async () => {
+    const huge = await runMaskfill(["fill", "The <mask>.", "--top-k", "9999999", "--model", TINY_DIR], {});
+    expect(huge.stderr).toBe(`maskfill fill: --top-k must be an integer from 1 to ${engine.info.vocabSize}; got "9999999".\n`);
+    expect(huge.code).toBe(2);
+    const zero = await runMaskfill(["fill", "The <mask>.", "--top-k", "0", "--model", TINY_DIR], {});
+    expect(zero.stderr).toBe(`maskfill fill: --top-k must be an integer from 1 to the model's vocabulary size; got "0".\n`);
+    expect(zero.code).toBe(2);
+  });
+
+  it("rejects an unsafe --chunk-size", async () => {
+    const input = join(workDir, "chunk-size.txt");
+    await writeFile(input, "One <mask>.\n");
+    await expect(fill(["--input", input, "--chunk-size", "99999999999999999999", "--model", TINY_DIR])).rejects.toThrow(
+      `--chunk-size must be an integer from 1 to ${Number.MAX_SAFE_INTEGER}; got "99999999999999999999".`,
+    );
+    await expect(fill(["--input", input, "--chunk-size", "0", "--model", TINY_DIR])).rejects.toThrow(`--chunk-size must be an integer of at least 1; got "0".`);
+  });
+
   it("usage errors exit 2", async () => {
     const unknown = await runMaskfill(["fill", "The <mask>.", "--colour"], {});
     expect(unknown.code).toBe(2);

@@ -97,6 +97,9 @@ describe("maskfill submit", () => {
     const negative = await maskfill(["submit", file, "--top-k", "-1"]);
     expect(negative.code).toBe(2);
     expect(negative.stderr).toBe('maskfill submit: --top-k must be an integer from 1 to 1000; got "-1".\n');
+    const huge = await maskfill(["submit", file, "--top-k", "99999999999999999999"]);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toBe('maskfill submit: --top-k must be an integer from 1 to 1000; got "99999999999999999999".\n');
     const unknown = await maskfill(["submit", file, "--colour"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe("maskfill submit: Unknown option '--colour'. Run `maskfill submit --help` for the options.\n");

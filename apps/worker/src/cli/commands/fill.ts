@@ -91,6 +91,8 @@ export async function runFill(args: string[], io: FillIo): Promise<number> {
 
   const engine = await loadEngineFromArgs(values, { name: "variant", value: values.variant }, io.env);
   try {
+    // The upper bound of --top-k is known only once the model is loaded.
+    integerOption("top-k", values["top-k"], 1, engine.info.vocabSize);
     const demo = isBundledModelDir(engine.info.modelDir);
     if (values.input !== undefined) {
       if (demo) io.stderr.write(`Note: ${DEMO_MODEL_NOTICE}\n`);
