@@ -223,6 +223,8 @@ export const en = {
     databaseUnavailable: "The database is unreachable. Check DATABASE_URL and that Postgres is running.",
     prediction: "The model rejected the sentence ({code}): {message}",
     jobNotCancellable: "Job {id} is {status} and cannot be cancelled.",
+    jobRetryQueued: "Job {id} is still queued, so it has no failed items to retry yet. Retry it after it finishes, or cancel it first.",
+    jobRetryRunning: "Job {id} is still running, so its failed items cannot be retried yet. Retry it after it finishes, or cancel it first.",
     corpus: "The file could not be read: {message}",
     rejected: "The request was rejected: {message}",
     internal: "Internal error. The server log has the details (request {requestId}).",

@@ -222,6 +222,8 @@ export const zhCN: Messages = {
     databaseUnavailable: "无法连接数据库。请检查 DATABASE_URL 并确认 Postgres 正在运行。",
     prediction: "模型拒绝了该句子（{code}）：{message}",
     jobNotCancellable: "任务 {id} 的状态为 {status}，无法取消。",
+    jobRetryQueued: "任务 {id} 仍在排队，还没有可重试的失败条目。请等它结束后再重试，或先取消它。",
+    jobRetryRunning: "任务 {id} 仍在运行，暂时不能重试其中失败的条目。请等它结束后再重试，或先取消它。",
     corpus: "无法读取文件：{message}",
     rejected: "请求被拒绝：{message}",
     internal: "内部错误。详情见服务器日志（请求 {requestId}）。",

@@ -1,3 +1,4 @@
+import { ApiError } from "../../../../../server/http/api-error.ts";
 import { json, otherMethods, route } from "../../../../../server/http/route.ts";
 import { assertCanChangeJob, requireRole } from "../../../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../../../server/http/producer-errors.ts";
@@ -9,13 +10,17 @@ import { jobParamsSchema } from "../../../../../lib/schemas.ts";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** POST /api/jobs/:id/retry: queues a finished job's failed items again; returns how many. */
+/** POST /api/jobs/:id/retry: queues a finished job's failed items again and returns how many; 409 while the job is queued or running. */
 export const POST = route(async (request, context: { params: Promise<{ id: string }> }) => {
   const principal = await requireRole(request, "operator");
   const id = jobParamsSchema.parse(await context.params).id;
   const { producer, prisma } = services();
   await assertCanChangeJob(prisma, principal, id);
-  await findJob(prisma, id);
+  const before = await findJob(prisma, id);
+  if (before.status === "queued" || before.status === "running") {
+    const key = before.status === "queued" ? "errors.jobRetryQueued" : "errors.jobRetryRunning";
+    throw new ApiError(409, "job_not_finished", key, { id }, { retryable: true });
+  }
   let retried;
   try {
     retried = await producer.retryFailedItems(id);
