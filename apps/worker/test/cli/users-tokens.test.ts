@@ -67,6 +67,23 @@ describe("maskfill users and tokens", () => {
     expect(await new AuthStore(database.prisma).resolveApiToken(token)).toBeNull();
   });
 
+  it("names the option in token errors", async () => {
+    await maskfill(["users", "add", "limits", "--role", "operator", "--password-stdin"], "operator password 2\n");
+    const tokensBefore = await database.prisma.apiToken.count();
+    for (const days of ["0", "3651", "1.5"]) {
+      const result = await maskfill(["tokens", "create", "limits", "--name", "x", "--expires-days", days]);
+      expect(result.stderr).toBe(`maskfill tokens: --expires-days must be an integer from 1 to 3650; got "${days}".\n`);
+      expect(result.code).toBe(2);
+    }
+    const emptyName = await maskfill(["tokens", "create", "limits", "--name", " "]);
+    expect(emptyName.stderr).toBe('maskfill tokens: --name " " is invalid: name must not be empty. Pass a label such as nightly-eval.\n');
+    expect(emptyName.code).toBe(2);
+    expect(await database.prisma.apiToken.count()).toBe(tokensBefore);
+
+    const help = await maskfill(["tokens", "--help"]);
+    expect(help.stdout).toContain("--name is a label of 1-100 characters; --expires-days sets the lifetime\n            in days, 1-3650 (default: until revoked)");
+  });
+
   it("refuses to revoke the last admin", async () => {
     const result = await maskfill(["users", "revoke", "root"]);
     expect(result.code).toBe(1);

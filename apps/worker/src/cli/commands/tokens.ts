@@ -1,14 +1,24 @@
 import { parseArgs } from "node:util";
+import { newApiTokenSchema } from "@maskfill/core/auth";
+import { integerOption, UsageError } from "../cli-options.ts";
 import { formatDate, reportAuthError, withAuthStore } from "./auth-cli.ts";
 import type { CliCommand } from "./index.ts";
-import { UsageError } from "../cli-options.ts";
 
-const HELP = `Usage: maskfill tokens create USERNAME --name NAME [--expires-days N]
+/** Allowed range of --expires-days, read from the token schema so that the CLI checks the same bounds before it connects. */
+const EXPIRES_DAYS = {
+  min: newApiTokenSchema.shape.expiresInDays.unwrap().minValue ?? 1,
+  max: newApiTokenSchema.shape.expiresInDays.unwrap().maxValue ?? Number.MAX_SAFE_INTEGER,
+};
+const MAX_NAME_LENGTH = newApiTokenSchema.shape.name.maxLength ?? 100;
+
+const HELP = `Usage: maskfill tokens create USERNAME --name NAME [--expires-days DAYS]
        maskfill tokens list [USERNAME]
        maskfill tokens revoke TOKEN_ID
 
 Manages API tokens in the DATABASE_URL database. A token acts with its user's role.
-  create    prints a new token (mf_...) once on standard output; only its hash is stored
+  create    prints a new token (mf_...) once on standard output; only its hash is stored.
+            --name is a label of 1-${MAX_NAME_LENGTH} characters; --expires-days sets the lifetime
+            in days, ${EXPIRES_DAYS.min}-${EXPIRES_DAYS.max} (default: until revoked)
   list      prints id, name, prefix, user, last use, expiry and revocation time
   revoke    revokes a token by the id that \`list\` prints
 Scripts send the token as \`Authorization: Bearer mf_...\`.
@@ -43,11 +53,11 @@ export const tokensCommand: CliCommand = {
 
 async function createToken(username: string, name: string | undefined, expiresDays: string | undefined): Promise<number> {
   if (name === undefined) throw new UsageError("--name is required: a label such as nightly-eval that tells tokens apart.");
-  let expiresInDays: number | undefined;
-  if (expiresDays !== undefined) {
-    expiresInDays = Number(expiresDays);
-    if (!Number.isInteger(expiresInDays)) throw new UsageError(`--expires-days must be a whole number of days (got "${expiresDays}").`);
+  const nameCheck = newApiTokenSchema.shape.name.safeParse(name);
+  if (!nameCheck.success) {
+    throw new UsageError(`--name ${JSON.stringify(name)} is invalid: ${nameCheck.error.issues[0]?.message ?? "see the rules in --help"}. Pass a label such as nightly-eval.`);
   }
+  const expiresInDays = integerOption("expires-days", expiresDays, EXPIRES_DAYS.min, EXPIRES_DAYS.max);
   const created = await withAuthStore(async (store) => {
     const user = await store.findUser(username);
     return store.createApiToken({ userId: user.id, name, ...(expiresInDays === undefined ? {} : { expiresInDays }) });
