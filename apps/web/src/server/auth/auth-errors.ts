@@ -1,8 +1,8 @@
-import { AuthError } from "@maskfill/core/auth";
-import type { MessageKey } from "../../i18n/translate.ts";
+import { AuthError, type AuthErrorCode } from "@maskfill/core/auth";
+import type { MessageKey, MessageParams } from "../../i18n/translate.ts";
 import { ApiError } from "../http/api-error.ts";
 
-const MESSAGE_KEYS: Record<AuthError["code"], MessageKey> = {
+const MESSAGE_KEYS: Record<AuthErrorCode, MessageKey> = {
   unauthenticated: "auth.unauthenticated",
   invalid_credentials: "auth.invalidCredentials",
   forbidden: "auth.forbidden",
@@ -12,13 +12,26 @@ const MESSAGE_KEYS: Record<AuthError["code"], MessageKey> = {
   cross_site_request: "auth.crossSite",
 };
 
-/** Runs an AuthStore call and converts its AuthError into the API's JSON error; the store's English message is passed through. */
-export async function withAuthErrors<T>(action: () => Promise<T>): Promise<T> {
+/** A translated message for one AuthError code, with the values its placeholders need. */
+export interface AuthErrorMessage {
+  key: MessageKey;
+  params?: MessageParams;
+}
+
+/**
+ * Runs an AuthStore call and converts its AuthError into the API's JSON error. The store's
+ * messages are English only, so a route passes `messages` with a translated message for each
+ * code it can run into. Other codes keep the store's English message.
+ */
+export async function withAuthErrors<T>(action: () => Promise<T>, messages: Partial<Record<AuthErrorCode, AuthErrorMessage>> = {}): Promise<T> {
   try {
     return await action();
   } catch (error) {
     if (error instanceof AuthError) {
-      throw new ApiError(error.status, error.code, MESSAGE_KEYS[error.code], { message: error.message }, { retryable: false, cause: error });
+      const translated = messages[error.code];
+      const key = translated?.key ?? MESSAGE_KEYS[error.code];
+      const params = translated === undefined ? { message: error.message } : (translated.params ?? {});
+      throw new ApiError(error.status, error.code, key, params, { retryable: false, cause: error });
     }
     throw error;
   }

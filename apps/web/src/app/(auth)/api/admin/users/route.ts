@@ -1,7 +1,7 @@
-import { newUserSchema } from "@maskfill/core/auth";
 import { readJson } from "../../../../../server/http/read-body.ts";
 import { json, otherMethods, route } from "../../../../../server/http/route.ts";
 import { authServices, requireRole, withAuthErrors } from "../../../../../server/auth/index.ts";
+import { createUserBodySchema } from "../../../../../server/auth/admin-inputs.ts";
 import { logger } from "../../../../../server/logger.ts";
 
 export const runtime = "nodejs";
@@ -16,8 +16,8 @@ export const GET = route(async (request) => {
 /** POST /api/admin/users {username, password, role}: creates a user (admins only). */
 export const POST = route(async (request) => {
   const admin = await requireRole(request, "admin");
-  const body = await readJson(request, newUserSchema);
-  const user = await withAuthErrors(() => authServices().store.createUser(body));
+  const body = await readJson(request, createUserBodySchema);
+  const user = await withAuthErrors(() => authServices().store.createUser(body), { username_taken: { key: "auth.usernameTaken", params: { username: body.username } } });
   logger.info({ userId: user.id, role: user.role, by: admin.userId }, "User created");
   return json({ user }, 201);
 });
