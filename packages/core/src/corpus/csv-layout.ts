@@ -46,7 +46,8 @@ export function guessHeader(first: string[], second: string[] | null): boolean {
   return second !== null && !second.every(looksLikeName);
 }
 
-function describeHeader(header: string[]): string {
+/** Lists header names for a message, quoted, with the count of any past the first 20. */
+export function describeHeader(header: string[]): string {
   const listed = header.slice(0, 20).map((name) => JSON.stringify(name));
   return header.length > 20 ? `${listed.join(", ")} and ${header.length - 20} more` : listed.join(", ");
 }

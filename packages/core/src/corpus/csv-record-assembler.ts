@@ -5,7 +5,10 @@ export interface CsvRecord {
   /** Line where the record starts. */
   startLine: number;
   endLine: number;
-  /** Record text with "\n" between its lines; empty when `problem` is set. */
+  /**
+   * Record text with the line breaks between its lines: "\n" where the file has "\n" or "\r\n",
+   * "\r" where it has a lone "\r". Empty when `problem` is set.
+   */
   text: string;
   /** Fields counted while scanning (delimiters outside quotes plus one). */
   fieldCount: number;
@@ -29,7 +32,9 @@ export class CsvRecordAssembler {
   readonly #delimiter: number;
   readonly #maxLength: number;
   readonly #maxColumns: number;
+  /** Lines of the open record, with the line breaks between them. */
   #lines: string[] = [];
+  #lastBreak = "\n";
   #length = 0;
   #startLine = 0;
   #inQuotes = false;
@@ -69,8 +74,12 @@ export class CsvRecordAssembler {
       });
     }
     if (this.#problem === null) {
+      if (this.#lines.length > 0) {
+        this.#lines.push(this.#lastBreak);
+      }
       this.#lines.push(line.text);
     }
+    this.#lastBreak = line.lineBreak ?? "\n";
 
     return this.#inQuotes ? null : this.#finish(line.lineNumber);
   }
@@ -130,7 +139,7 @@ export class CsvRecordAssembler {
     const record: CsvRecord = {
       startLine: this.#startLine,
       endLine,
-      text: this.#problem === null ? this.#lines.join("\n") : "",
+      text: this.#problem === null ? this.#lines.join("") : "",
       fieldCount: this.#fieldCount,
       problem: this.#problem,
     };

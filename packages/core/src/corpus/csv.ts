@@ -1,5 +1,5 @@
 import { CsvError, parse } from "csv-parse/sync";
-import { layoutFromFirstRecord, layoutFromHeader, guessHeader, type CsvLayout } from "./csv-layout.ts";
+import { describeHeader, layoutFromFirstRecord, layoutFromHeader, guessHeader, type CsvLayout } from "./csv-layout.ts";
 import { CsvRecordAssembler, type CsvRecord } from "./csv-record-assembler.ts";
 import { CorpusFileError } from "./errors.ts";
 import type { CorpusErrorEvent, FormatEvent } from "./events.ts";
@@ -64,6 +64,8 @@ export async function* parseCsv(
   let layout: CsvLayout | null = null;
   let candidate: { lineNumber: number; fields: string[] } | null = null;
   let lastLine = 0;
+  /** Records after the layout is settled that are not blank: rows, and records that failed. */
+  let dataRecords = 0;
 
   const settle = (build: () => CsvLayout, headerNames: string[] | null, columnCount: number): CsvLayout => {
     try {
@@ -81,7 +83,10 @@ export async function* parseCsv(
   function* emit(fields: string[], lineNumber: number, current: CsvLayout): Generator<FormatEvent> {
     if (isBlank(fields)) {
       yield { type: "skipped", lineNumber, reason: "blank" };
-    } else if (fields.length !== current.columnCount) {
+      return;
+    }
+    dataRecords += 1;
+    if (fields.length !== current.columnCount) {
       const source = current.header === null ? "the first record" : "the header";
       yield {
         type: "error",
@@ -101,6 +106,7 @@ export async function* parseCsv(
       if (header === true && layout === null) {
         throw new CorpusFileError("invalid_header", `The header could not be read: ${parsed.error.message}`);
       }
+      dataRecords += 1;
       yield parsed.error;
       return;
     }
@@ -160,4 +166,18 @@ export async function* parseCsv(
   if (candidate !== null) {
     yield* settleCandidate(null);
   }
+  // handle() sets the layout, which TypeScript's narrowing does not follow, so the type is widened here.
+  const settled = layout as CsvLayout | null;
+  if (settled?.header != null && dataRecords === 0) {
+    throw headerOnlyError(settled.header, options.fileName);
+  }
+}
+
+/** Builds the error for a CSV file that has a header and no row, which would make a job with nothing to run. */
+function headerOnlyError(header: string[], fileName: string | undefined): CorpusFileError {
+  const file = fileName === undefined ? "The CSV file" : `The CSV file ${JSON.stringify(fileName)}`;
+  return new CorpusFileError(
+    "header_only",
+    `${file} has a header (${describeHeader(header)}) but no rows; add rows below the header, or set header to false if the first line is a row.`,
+  );
 }

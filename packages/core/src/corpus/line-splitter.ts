@@ -4,10 +4,12 @@ export interface LineProblem {
   message: string;
 }
 
-/** One line of the source file, without its terminator ("\n" or "\r\n"). */
+/** One line of the source file, without its line break ("\n", "\r\n" or "\r"). */
 export interface SourceLine {
   /** 1-based line number in the source file. */
   lineNumber: number;
+  /** The break that ended the line, with "\r\n" reported as "\n"; null for a last line without one. */
+  lineBreak: "\n" | "\r" | null;
   /**
    * Decoded text. After an "invalid_utf8" problem it contains U+FFFD replacements, so a CSV parser
    * can still track quotes. After "line_too_long" it is empty because the bytes were dropped.
@@ -36,15 +38,23 @@ export function countCodePoints(text: string): number {
   return count;
 }
 
+/** Returns the smaller of two indexOf results, where -1 means not found. */
+function firstFound(first: number, second: number): number {
+  if (first === -1) return second;
+  if (second === -1) return first;
+  return Math.min(first, second);
+}
+
 /**
  * Splits a byte stream into decoded lines with bounded memory: it keeps at most one partial line,
- * and a line longer than the limit is dropped byte by byte until its newline. Each line is decoded
- * on its own with a fatal UTF-8 decoder, so one invalid line does not affect the others. A UTF-8
- * byte-order mark at the start of the input is removed.
+ * and a line longer than the limit is dropped byte by byte until its line break. A line ends at
+ * "\n", "\r\n" or a lone "\r" (old Mac files), also when a chunk ends between "\r" and "\n".
+ * Each line is decoded on its own with a fatal UTF-8 decoder, so one invalid line does not affect
+ * the others. A UTF-8 byte-order mark at the start of the input is removed.
  */
 export class LineSplitter {
   readonly #maxLineLength: number;
-  /** UTF-8 needs at most 4 bytes per code point, plus one byte for a "\r" before the newline. */
+  /** UTF-8 needs at most 4 bytes per code point. */
   readonly #maxLineBytes: number;
   readonly #decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   readonly #lossyDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
@@ -53,10 +63,12 @@ export class LineSplitter {
   #overflow = false;
   #lineNumber = 0;
   #atStart = true;
+  /** The last chunk ended with "\r", so its line is held until the next byte shows whether the break is "\r\n". */
+  #afterCarriageReturn = false;
 
   constructor(maxLineLength: number) {
     this.#maxLineLength = maxLineLength;
-    this.#maxLineBytes = maxLineLength * 4 + 1;
+    this.#maxLineBytes = maxLineLength * 4;
   }
 
   /**
@@ -73,26 +85,55 @@ export class LineSplitter {
     }
 
     const lines: SourceLine[] = [];
+    if (this.#afterCarriageReturn && start < chunk.length) {
+      this.#afterCarriageReturn = false;
+      const crlf = chunk[start] === NEWLINE;
+      lines.push(this.#finishLine(crlf ? "\n" : "\r"));
+      if (crlf) {
+        start += 1;
+      }
+    }
+
+    // Positions of the next "\n" and "\r" at or after `start`, -1 when there is none. Each is
+    // searched again only once `start` has passed it, so a chunk is scanned in linear time.
+    let nextNewline = chunk.indexOf(NEWLINE, start);
+    let nextReturn = chunk.indexOf(CARRIAGE_RETURN, start);
     while (start < chunk.length) {
-      const newline = chunk.indexOf(NEWLINE, start);
-      if (newline === -1) {
+      if (nextNewline !== -1 && nextNewline < start) nextNewline = chunk.indexOf(NEWLINE, start);
+      if (nextReturn !== -1 && nextReturn < start) nextReturn = chunk.indexOf(CARRIAGE_RETURN, start);
+      const lineEnd = firstFound(nextNewline, nextReturn);
+      if (lineEnd === -1) {
         // The rest of the chunk is a partial line: copy it, because the caller may reuse the chunk.
         this.#append(chunk.slice(start));
         break;
       }
-      this.#append(chunk.subarray(start, newline));
-      lines.push(this.#finishLine());
-      start = newline + 1;
+      this.#append(chunk.subarray(start, lineEnd));
+      start = lineEnd + 1;
+      if (chunk[lineEnd] === NEWLINE) {
+        lines.push(this.#finishLine("\n"));
+      } else if (start === chunk.length) {
+        // A "\n" may start the next chunk and make this break "\r\n", so the line waits for it.
+        this.#afterCarriageReturn = true;
+      } else if (chunk[start] === NEWLINE) {
+        start += 1;
+        lines.push(this.#finishLine("\n"));
+      } else {
+        lines.push(this.#finishLine("\r"));
+      }
     }
     return lines;
   }
 
-  /** Returns the last line when the input does not end with a newline. */
+  /** Returns the last line: one without a line break, or one held after a final "\r". */
   end(): SourceLine[] {
+    if (this.#afterCarriageReturn) {
+      this.#afterCarriageReturn = false;
+      return [this.#finishLine("\r")];
+    }
     if (this.#pendingBytes === 0 && !this.#overflow) {
       return [];
     }
-    return [this.#finishLine()];
+    return [this.#finishLine(null)];
   }
 
   #append(bytes: Uint8Array): void {
@@ -109,18 +150,15 @@ export class LineSplitter {
     this.#pendingBytes += bytes.length;
   }
 
-  #finishLine(): SourceLine {
+  #finishLine(lineBreak: SourceLine["lineBreak"]): SourceLine {
     this.#lineNumber += 1;
     const lineNumber = this.#lineNumber;
     if (this.#overflow) {
       this.#overflow = false;
-      return { lineNumber, text: "", problem: this.#tooLong(lineNumber) };
+      return { lineNumber, lineBreak, text: "", problem: this.#tooLong(lineNumber) };
     }
 
-    let bytes = this.#takePending();
-    if (bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN) {
-      bytes = bytes.subarray(0, bytes.length - 1);
-    }
+    const bytes = this.#takePending();
 
     let text: string;
     try {
@@ -128,6 +166,7 @@ export class LineSplitter {
     } catch {
       return {
         lineNumber,
+        lineBreak,
         text: this.#lossyDecoder.decode(bytes),
         problem: {
           code: "invalid_utf8",
@@ -137,9 +176,9 @@ export class LineSplitter {
     }
 
     if (text.length > this.#maxLineLength && countCodePoints(text) > this.#maxLineLength) {
-      return { lineNumber, text: "", problem: this.#tooLong(lineNumber) };
+      return { lineNumber, lineBreak, text: "", problem: this.#tooLong(lineNumber) };
     }
-    return { lineNumber, text, problem: null };
+    return { lineNumber, lineBreak, text, problem: null };
   }
 
   #takePending(): Uint8Array {

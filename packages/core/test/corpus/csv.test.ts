@@ -49,6 +49,26 @@ describe.each(CHUNK_SIZES)("csv corpus in %i-byte chunks", (chunkSize) => {
     );
   });
 
+  it("splits records on a lone CR", async () => {
+    const content = 'id,text\r1,One.\r2,"Two\rlines."\r\n3,"Crlf\r\ninside."\r4,Four.';
+    const events = await collect(content, { format: "csv" }, chunkSize);
+    expect(shapes(events)).toEqual([
+      { type: "row", lineNumber: 2, text: "One." },
+      { type: "row", lineNumber: 3, text: "Two\rlines." },
+      { type: "row", lineNumber: 5, text: "Crlf\ninside." },
+      { type: "row", lineNumber: 7, text: "Four." },
+    ]);
+  });
+
+  it("rejects a header without rows", async () => {
+    const run = collect("text,id\r\n", { format: "csv", fileName: "only-header.csv" }, chunkSize);
+    await expect(run).rejects.toBeInstanceOf(CorpusFileError);
+    await expect(run).rejects.toMatchObject({ code: "header_only", retryable: false });
+    await expect(run).rejects.toThrow(
+      'The CSV file "only-header.csv" has a header ("text", "id") but no rows; add rows below the header, or set header to false if the first line is a row.',
+    );
+  });
+
   it("skips blank lines and empty records", async () => {
     const content = "id,text\n\n1,One.\n , \n,\n2,Two.\n";
     const events = await collect(content, { format: "csv" }, chunkSize);
@@ -156,6 +176,21 @@ describe("csv header detection", () => {
   it("keeps a single record as data", async () => {
     const events = await collect("alone\n", { format: "csv" });
     expect(shapes(events)).toEqual([{ type: "row", lineNumber: 1, text: "alone" }]);
+  });
+
+  it("rejects a header followed by blank lines", async () => {
+    const run = collect("id,sentence\n\n , \n", { format: "csv", header: true });
+    await expect(run).rejects.toThrow('The CSV file has a header ("id", "sentence") but no rows; add rows below the header');
+  });
+
+  it("reads a lone header as data when header is false", async () => {
+    const events = await collect("text,id\n", { format: "csv", header: false });
+    expect(shapes(events)).toEqual([{ type: "row", lineNumber: 1, text: "text" }]);
+  });
+
+  it("keeps a header with only failed rows", async () => {
+    const events = await collect('text,id\n"open\n', { format: "csv" });
+    expect(shapes(events)).toEqual([{ type: "error", lineNumber: 2, code: "unterminated_quote" }]);
   });
 
   it("skips a bad first record before guessing", async () => {

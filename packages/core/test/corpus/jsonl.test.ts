@@ -15,6 +15,16 @@ describe.each(CHUNK_SIZES)("jsonl corpus in %i-byte chunks", (chunkSize) => {
     ]);
   });
 
+  it("splits lines on a lone CR", async () => {
+    const content = '{"text": "A."}\r{"text": "B."}\r\n{"text": "C.\\rD."}\r';
+    const events = await collect(content, { format: "jsonl" }, chunkSize);
+    expect(shapes(events)).toEqual([
+      { type: "row", lineNumber: 1, text: "A." },
+      { type: "row", lineNumber: 2, text: "B." },
+      { type: "row", lineNumber: 3, text: "C.\rD." },
+    ]);
+  });
+
   it("reports malformed rows and continues", async () => {
     const content = [
       '{"text": "Good."}',

@@ -30,6 +30,20 @@ describe.each(CHUNK_SIZES)("txt corpus in %i-byte chunks", (chunkSize) => {
     ]);
   });
 
+  it("splits lines on a lone CR", async () => {
+    const events = await collect("One.\rTwo.\r\rThree.\r\nFour.\n\rFive.\r", { format: "txt" }, chunkSize);
+    expect(shapes(events)).toEqual([
+      { type: "row", lineNumber: 1, text: "One." },
+      { type: "row", lineNumber: 2, text: "Two." },
+      { type: "skipped", lineNumber: 3, reason: "blank" },
+      { type: "row", lineNumber: 4, text: "Three." },
+      { type: "row", lineNumber: 5, text: "Four." },
+      { type: "skipped", lineNumber: 6, reason: "blank" },
+      { type: "row", lineNumber: 7, text: "Five." },
+    ]);
+    expect(summaryOf(events).lastLineNumber).toBe(7);
+  });
+
   it("skips and counts blank lines", async () => {
     const events = await collect("\nOne.\n   \n\t\r\nTwo.\n\n", { format: "txt" }, chunkSize);
     expect(shapes(events)).toEqual([
