@@ -85,6 +85,17 @@ describe("maskfill submit", () => {
     expect(fromCsv.code).toBe(1);
   }, 60_000);
 
+  it("rejects a csv with only a header", async () => {
+    const file = join(workDir, "header-only.csv");
+    await writeFile(file, "text,id\n");
+    const result = await maskfill(["submit", file, "--wait"]);
+    expect(result.stderr).toBe(
+      'maskfill submit: The CSV file "header-only.csv" has a header ("text", "id") but no rows; add rows below the header, or set header to false if the first line is a row.\n',
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+  }, 60_000);
+
   it("--help states the exit codes", async () => {
     const help = await maskfill(["submit", "--help"]);
     expect(help.code).toBe(0);
