@@ -3,7 +3,7 @@ export { BATCH_OVERHEAD_TOKENS, BatchRunner, planBatches, type LogitsRequest, ty
 export { MaskedTextTokenizer, type EncodedText, type EncodeOptions } from "./masked-text-tokenizer.ts";
 export { findMasks, TYPED_MASK_SPELLING, type MaskSpan, type MaskStripRule } from "./mask-syntax.ts";
 export { logSumExp, topKProbabilities, type ScoredToken } from "./logits-math.ts";
-export { fitWindow, type WindowedInput } from "./sequence-window.ts";
+export { fitWindow, MAX_DROPPED_WORD_TOKENS, type WindowedInput } from "./sequence-window.ts";
 export { DEFAULT_TOP_K, DEFAULT_MAX_MASKS_PER_TEXT } from "./fill-mask-request.ts";
 export { defaultModelDir, isBundledModelDir, BUNDLED_MODEL_DIR, DEMO_MODEL_NOTICE } from "./default-model.ts";
 export { VARIANT_FILE_NAMES, MANIFEST_FILE_NAME } from "./model-files.ts";

@@ -75,7 +75,7 @@ export function prepareScore(request: ScoreRequest, tokenizer: MaskedTextTokeniz
 
   // Plain text has no masks, so only <s> and </s> lack a word index.
   const wordIndices = encoded.wordIndices.slice(1, -1).map((word) => word ?? -1);
-  const { windows, windowOfToken } = planScoreWindows(contentIds.length, limits.maxSequenceLength - 2);
+  const { windows, windowOfToken } = planScoreWindows(contentIds.length, limits.maxSequenceLength - 2, encoded.offsets.slice(1, -1));
   return {
     ok: true,
     value: { text, variant, contentIds, wordIndices, windows, windowOfToken, logProbs: new Float64Array(contentIds.length) },

@@ -201,6 +201,21 @@ describe("Engine.fillMask on long inputs", () => {
     expect(result.masks[0]![0]!.sequence).toBe(text.replace(" <mask>", result.masks[0]![0]!.token));
   });
 
+  it("keeps 510 tokens of context before a mask in CJK text", async () => {
+    // The text has no spaces, so it is one long word that the window must cut inside.
+    const text = `${"我们今天去公园散步天气很好".repeat(60)}<mask>。`;
+    const result = valueOf((await engine.fillMask([{ text }]))[0]);
+    expect(result.tokenCount).toBe(510);
+    expect(result.window).toEqual({ start: 612, end: 787 });
+  });
+
+  it("keeps emoji context whole", async () => {
+    const text = `${"😀".repeat(300)} end <mask>.`;
+    const result = valueOf((await engine.fillMask([{ text }]))[0]);
+    expect(result.tokenCount).toBe(509);
+    expect(result.window).toEqual({ start: 348, end: 612 });
+  });
+
   it("uses no window for short text", async () => {
     expect(valueOf((await engine.fillMask([{ text: "The <mask>." }]))[0]).window).toBeNull();
   });

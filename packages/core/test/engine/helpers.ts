@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MaskedTextTokenizer } from "../../src/engine/index.ts";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures", import.meta.url));
 export const TINY_DIR = join(FIXTURES, "tiny-roberta");
@@ -22,6 +23,13 @@ export interface GoldenFillMask {
   text: string;
   topK: number;
   masks: GoldenPrediction[][];
+}
+
+/** Builds the tokenizer of a directory that has tokenizer.json and tokenizer_config.json. */
+export async function loadTokenizer(dir: string): Promise<MaskedTextTokenizer> {
+  const tokenizerJson = JSON.parse(await readFile(join(dir, "tokenizer.json"), "utf8")) as Record<string, unknown>;
+  const tokenizerConfig = JSON.parse(await readFile(join(dir, "tokenizer_config.json"), "utf8")) as Record<string, unknown>;
+  return new MaskedTextTokenizer(tokenizerJson, tokenizerConfig, dir);
 }
 
 /** Reads a JSON-lines file into objects. */

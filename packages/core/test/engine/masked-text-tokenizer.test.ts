@@ -1,18 +1,11 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findMasks, MaskedTextTokenizer } from "../../src/engine/index.ts";
-import { readJsonLines, ROBERTA_TOKENIZER_DIR, TINY_DIR } from "./helpers.ts";
+import { loadTokenizer, readJsonLines, ROBERTA_TOKENIZER_DIR, TINY_DIR } from "./helpers.ts";
 
 interface GoldenEncoding {
   text: string;
   ids: number[];
-}
-
-async function loadTokenizer(dir: string): Promise<MaskedTextTokenizer> {
-  const tokenizerJson = JSON.parse(await readFile(join(dir, "tokenizer.json"), "utf8")) as Record<string, unknown>;
-  const tokenizerConfig = JSON.parse(await readFile(join(dir, "tokenizer_config.json"), "utf8")) as Record<string, unknown>;
-  return new MaskedTextTokenizer(tokenizerJson, tokenizerConfig, dir);
 }
 
 describe("MaskedTextTokenizer on the full-size RoBERTa tokenizer", () => {

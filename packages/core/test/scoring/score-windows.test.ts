@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { planScoreWindows } from "../../src/scoring/index.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { MaskedTextTokenizer } from "../../src/engine/index.ts";
+import { planScoreWindows, type ScoreWindow } from "../../src/scoring/index.ts";
+import { loadTokenizer, ROBERTA_TOKENIZER_DIR } from "../engine/helpers.ts";
 
 describe("planScoreWindows", () => {
   it("uses one window when the text fits", () => {
@@ -48,5 +50,45 @@ describe("planScoreWindows", () => {
 
   it("rejects a capacity below 2", () => {
     expect(() => planScoreWindows(5, 1)).toThrow("capacity must be an integer of at least 2 tokens; got 1.");
+  });
+});
+
+describe("planScoreWindows on the full-size RoBERTa tokenizer", () => {
+  let tokenizer: MaskedTextTokenizer;
+
+  beforeAll(async () => {
+    tokenizer = await loadTokenizer(ROBERTA_TOKENIZER_DIR);
+  });
+
+  /** Plans the windows of `text` as scoring encodes it, and checks that each window's text encodes to exactly its tokens. */
+  function plan(text: string): ScoreWindow[] {
+    const encoded = tokenizer.encode(text, { recognizeMasks: false });
+    const contentIds = encoded.ids.slice(1, -1);
+    const offsets = encoded.offsets.slice(1, -1);
+    const { windows } = planScoreWindows(contentIds.length, 510, offsets);
+    for (const window of windows) {
+      const windowText = text.slice(offsets[window.start]!.start, offsets[window.end - 1]!.end);
+      expect(tokenizer.encode(windowText, { recognizeMasks: false }).ids.slice(1, -1)).toEqual(contentIds.slice(window.start, window.end));
+    }
+    return windows;
+  }
+
+  it("keeps emoji whole at window edges", () => {
+    // Each emoji is two byte-level tokens, and the last window would start between them at 93.
+    expect(plan(`${"😀".repeat(300)} the end.`)).toEqual([
+      { start: 0, end: 510 },
+      { start: 94, end: 603 },
+    ]);
+  });
+
+  it("cuts CJK text only between characters", () => {
+    // The fourth window would span tokens 765 to 1275, and both of its edges split a character.
+    expect(plan("我们今天去公园散步天气很好".repeat(60))).toEqual([
+      { start: 0, end: 510 },
+      { start: 255, end: 764 },
+      { start: 510, end: 1019 },
+      { start: 766, end: 1274 },
+      { start: 930, end: 1440 },
+    ]);
   });
 });
