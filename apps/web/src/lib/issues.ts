@@ -23,8 +23,10 @@ export function describeIssue(issue: z.core.$ZodIssue, t: Translator): FieldErro
       return { field, message: t("validation.oneOf", { field, values: issue.values.map(String).join(", ") }) };
     case "invalid_format":
       return { field, message: t("validation.format", { field, format: issue.format }) };
-    case "unrecognized_keys":
-      return { field: issue.keys.join(", "), message: t("validation.unknownField", { keys: issue.keys.join(", ") }) };
+    case "unrecognized_keys": {
+      const keys = issue.keys.map((key) => [...issue.path.map(String), key].join(".")).join(", ");
+      return { field: keys, message: t("validation.unknownField", { keys }) };
+    }
     case "custom": {
       const key = issue.params?.["messageKey"];
       if (typeof key === "string") return { field, message: t(key as MessageKey, { field }) };

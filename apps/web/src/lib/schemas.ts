@@ -111,14 +111,18 @@ export const previewQuerySchema = corpusSettingsSchema.extend({
   rows: z.coerce.number().int().min(1).max(50).default(10),
 });
 
-export const createJobSchema = z.object({
+/**
+ * Body of POST /api/jobs. Unknown fields are rejected, not ignored: a client that sends, say,
+ * `corpus.limits` must learn that the parser limits are the server's to set.
+ */
+export const createJobSchema = z.strictObject({
   uploadId: uploadIdSchema,
   kind: z.enum(JOB_KINDS).default("fill-mask"),
   topK: topK.default(5),
   targets,
   /** PLL variant of a score job; fill-mask jobs ignore it. */
   variant: z.enum(SCORE_VARIANTS).default("original"),
-  corpus: corpusSettingsSchema,
+  corpus: corpusSettingsSchema.strict(),
 });
 export type CreateJobRequest = z.infer<typeof createJobSchema>;
 

@@ -5,6 +5,8 @@ import type { ScoredSentenceView } from "../lib/score-types.ts";
 import { authServices, limitToApiError } from "./auth/index.ts";
 import { ApiError } from "./http/api-error.ts";
 import { classifyProducerError } from "./http/producer-errors.ts";
+import type { Translator } from "../i18n/translate.ts";
+import { describeScoreError } from "./score-errors.ts";
 
 /**
  * Checks each sentence's length against MASKFILL_MAX_SENTENCE_CHARS; throws a 422 ApiError whose
@@ -28,13 +30,14 @@ export function enforceScoreSentenceLimits(sentences: readonly string[]): void {
  * Queues one `score` job per sentence at once and waits for all of them. Engine errors (such as
  * a sentence over the token limit) come back as failed entries, so one bad sentence does not
  * hide the others. A timeout or a queue failure rejects the whole call with the ApiError of the
- * predict route, because then no result is complete.
+ * predict route, because then no result is complete. `t` translates the engine errors it knows.
  */
 export async function scoreSentences(
   producer: MaskfillProducer,
   sentences: readonly string[],
   variant: ScoreVariantName,
   timeoutMs: number,
+  t: Translator,
   ownerId: string | null = null,
 ): Promise<ScoredSentenceView[]> {
   const outcomes = await Promise.all(
@@ -48,7 +51,7 @@ export async function scoreSentences(
   );
   return outcomes.map((outcome, index): ScoredSentenceView => {
     const text = sentences[index] ?? "";
-    if (!outcome.ok) return { index, text, jobId: outcome.jobId, ok: false, error: { code: outcome.error.code, message: outcome.error.message } };
+    if (!outcome.ok) return { index, text, jobId: outcome.jobId, ok: false, error: { code: outcome.error.code, message: describeScoreError(outcome.error, text, t) } };
     const { value } = outcome;
     return {
       index,

@@ -25,11 +25,16 @@ export async function authenticate(request: Request): Promise<Principal | null> 
 /**
  * Authenticates a request and checks that its caller has at least `role`; call it first in
  * every route handler. Also rejects cross-site state-changing requests. Throws ApiError 401
- * without valid credentials and 403 for a lower role or a cross-site request.
+ * without valid credentials (`invalid_token` when an Authorization header was sent, because
+ * then the token is at fault even when a session cookie is valid) and 403 for a lower role or
+ * a cross-site request.
  */
 export async function requireRole(request: Request, role: Role): Promise<Principal> {
   assertSameOrigin(request);
   const principal = await authenticate(request);
+  if (principal === null && request.headers.has("authorization")) {
+    throw new ApiError(401, "invalid_token", "auth.invalidToken", {}, { field: "authorization", retryable: false });
+  }
   if (principal === null) throw new ApiError(401, "unauthenticated", "auth.unauthenticated", {}, { retryable: false });
   if (!hasRole(principal.role, role)) {
     throw new ApiError(403, "forbidden", "auth.forbidden", { role: principal.role, required: role }, { retryable: false });

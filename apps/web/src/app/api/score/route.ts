@@ -4,6 +4,8 @@ import { enforceScoreSentenceLimits, scoreSentences } from "../../../server/scor
 import { services } from "../../../server/services.ts";
 import { admitSentenceRequest } from "../../../server/http/admit-sentence-request.ts";
 import { logger } from "../../../server/logger.ts";
+import { localeOfRequest } from "../../../i18n/server.ts";
+import { translatorFor } from "../../../i18n/translate.ts";
 import { assertCorpusText } from "../../../server/http/text-rules.ts";
 import { scoreRequestSchema } from "../../../lib/score-schemas.ts";
 import type { ScoreSentencesResponse } from "../../../lib/score-types.ts";
@@ -26,7 +28,7 @@ export const POST = route(async (request) => {
     enforceScoreSentenceLimits(parsed.sentences);
   });
 
-  const results = await scoreSentences(producer, body.sentences, body.variant, env.predictTimeoutMs, ownerIdOf(principal));
+  const results = await scoreSentences(producer, body.sentences, body.variant, env.predictTimeoutMs, translatorFor(localeOfRequest(request)), ownerIdOf(principal));
   const failed = results.filter((result) => !result.ok).length;
   if (failed > 0) logger.info({ sentences: results.length, failed }, "Some sentences were rejected by the engine");
   const response: ScoreSentencesResponse = { variant: body.variant, results, latencyMs: performance.now() - started };
