@@ -14,6 +14,8 @@ const uploadMetaSchema = z.object({
   fileName: z.string(),
   size: z.int().min(0),
   createdAt: z.string(),
+  /** User who uploaded the file; null for the anonymous admin of MASKFILL_AUTH=off and for older uploads. */
+  ownerId: z.string().nullable().default(null),
 });
 export type UploadMeta = z.infer<typeof uploadMetaSchema>;
 
@@ -27,7 +29,8 @@ export function uploadPath(dir: string, id: string): string {
  * Streams a request body to `<dir>/<uuid>` and returns the new upload's id and size. The body is
  * never held in memory. It is written to a `.part` file that is renamed when complete. The file is
  * deleted when the body exceeds `maxBytes` (413), is empty or differs from `declaredBytes`
- * (the Content-Length, 400), or the client aborts.
+ * (the Content-Length, 400), or the client aborts. `ownerId` is stored in the metadata, so
+ * that only its uploader (or an admin) can preview the upload or start a job from it.
  */
 export async function saveUpload(
   body: ReadableStream<Uint8Array> | null,
@@ -35,6 +38,7 @@ export async function saveUpload(
   dir: string,
   maxBytes: number,
   declaredBytes?: number,
+  ownerId: string | null = null,
 ): Promise<{ id: string; size: number }> {
   if (body === null) throw new ApiError(400, "empty_upload", "errors.emptyUpload", {}, { field: "body", retryable: false });
   await mkdir(resolve(dir), { recursive: true });
@@ -61,7 +65,7 @@ export async function saveUpload(
       throw new ApiError(400, "upload_incomplete", "errors.uploadIncomplete", { received: size, declared: declaredBytes }, { field: "body", retryable: true });
     }
     await rename(partial, target);
-    const meta: UploadMeta = { fileName, size, createdAt: new Date().toISOString() };
+    const meta: UploadMeta = { fileName, size, createdAt: new Date().toISOString(), ownerId };
     await writeFile(`${target}.json`, JSON.stringify(meta));
     return { id, size };
   } catch (error) {

@@ -1,9 +1,9 @@
 import { readJson, readQuery } from "../../../server/http/read-body.ts";
 import { json, otherMethods, route } from "../../../server/http/route.ts";
-import { authServices, enforceConcurrentJobs, enforceFillOptions, enforceSubmissionRate, ownerIdOf, requireRole } from "../../../server/auth/index.ts";
+import { authServices, enforceConcurrentJobs, enforceFillOptions, enforceSubmissionRate, ownerIdOf, readOwnUploadMeta, requireRole } from "../../../server/auth/index.ts";
 import { classifyProducerError } from "../../../server/http/producer-errors.ts";
 import { findJob, listJobs } from "../../../server/jobs.ts";
-import { claimUpload, readUploadMeta, releaseUpload, removeUpload } from "../../../server/uploads.ts";
+import { claimUpload, releaseUpload, removeUpload } from "../../../server/uploads.ts";
 import { assertCorpusReadable } from "../../../server/corpus-check.ts";
 import { toCorpusOptions } from "../../../server/corpus-options.ts";
 import { services } from "../../../server/services.ts";
@@ -36,7 +36,7 @@ export const POST = route(async (request) => {
   // exceed MASKFILL_MAX_CONCURRENT_JOBS by the number of requests in flight.
   await enforceConcurrentJobs(prisma, principal);
 
-  const meta = await readUploadMeta(env.uploadDir, body.uploadId);
+  const meta = await readOwnUploadMeta(env.uploadDir, body.uploadId, principal);
   const claim = await claimUpload(env.uploadDir, body.uploadId);
   const corpus = toCorpusOptions(body.corpus, meta.fileName);
 

@@ -1,7 +1,7 @@
 import { ApiError } from "../../../server/http/api-error.ts";
 import { mediaTypeOf, readQuery } from "../../../server/http/read-body.ts";
 import { json, otherMethods, route } from "../../../server/http/route.ts";
-import { enforceSubmissionRate, requireRole } from "../../../server/auth/index.ts";
+import { enforceSubmissionRate, ownerIdOf, requireRole } from "../../../server/auth/index.ts";
 import { pruneStaleUploads, saveUpload } from "../../../server/uploads.ts";
 import { logger } from "../../../server/logger.ts";
 import { webEnv } from "../../../env.ts";
@@ -29,7 +29,7 @@ export const POST = route(async (request) => {
   if (Number.isFinite(declared) && declared > env.uploadMaxBytes) {
     throw new ApiError(413, "upload_too_large", "errors.uploadTooLarge", { limit: formatBytes(env.uploadMaxBytes, "en") }, { field: "body", retryable: false });
   }
-  const { id, size } = await saveUpload(request.body, name, env.uploadDir, env.uploadMaxBytes, Number.isFinite(declared) && declared > 0 ? declared : undefined);
+  const { id, size } = await saveUpload(request.body, name, env.uploadDir, env.uploadMaxBytes, Number.isFinite(declared) && declared > 0 ? declared : undefined, ownerIdOf(principal));
   void pruneStaleUploads(env.uploadDir).then(
     (deleted) => deleted.length > 0 && logger.info({ files: deleted.length }, "Deleted uploads older than a day that never became a job"),
     (error: unknown) => logger.warn({ err: error }, "Failed to delete stale uploads"),

@@ -2,8 +2,8 @@ import { createReadStream } from "node:fs";
 import { previewCorpus } from "@maskfill/core/corpus";
 import { readQuery } from "../../../../../server/http/read-body.ts";
 import { json, otherMethods, route } from "../../../../../server/http/route.ts";
-import { requireRole } from "../../../../../server/auth/index.ts";
-import { readUploadMeta, uploadPath } from "../../../../../server/uploads.ts";
+import { readOwnUploadMeta, requireRole } from "../../../../../server/auth/index.ts";
+import { uploadPath } from "../../../../../server/uploads.ts";
 import { toCorpusOptions } from "../../../../../server/corpus-options.ts";
 import { webEnv } from "../../../../../env.ts";
 import { previewQuerySchema, uploadParamsSchema } from "../../../../../lib/schemas.ts";
@@ -14,14 +14,15 @@ export const dynamic = "force-dynamic";
 
 /**
  * GET /api/uploads/:id/preview: the first rows of an upload as the corpus parser reads them with
- * the given settings, plus the CSV header or JSONL keys for the column or field picker.
+ * the given settings, plus the CSV header or JSONL keys for the column or field picker. Only
+ * the uploader and admins can read it; others get 404.
  */
 export const GET = route(async (request, context: { params: Promise<{ id: string }> }) => {
-  await requireRole(request, "operator");
+  const principal = await requireRole(request, "operator");
   const id = uploadParamsSchema.parse(await context.params).id;
   const query = readQuery(request, previewQuerySchema);
   const env = webEnv();
-  const meta = await readUploadMeta(env.uploadDir, id);
+  const meta = await readOwnUploadMeta(env.uploadDir, id, principal);
   const format = query.format ?? (meta.fileName.toLowerCase().endsWith(".csv") ? "csv" : meta.fileName.toLowerCase().endsWith(".jsonl") ? "jsonl" : "txt");
   const input = createReadStream(uploadPath(env.uploadDir, id));
   try {
