@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, deleteRedisKeys, type TestDatabase } from "@maskfill/core/testing";
+import { CorpusFileError } from "@maskfill/core/corpus";
 import { CORPUS_QUEUE, INTERACTIVE_QUEUE, MaskfillProducer, createLogger, type MaskfillConfig } from "@maskfill/core/queue";
 import { WorkerService } from "../src/service/worker-service.ts";
 import { BUNDLED_MODEL_DIR, TINY_MODEL_DIR, testConfig, uniquePrefix, waitFor } from "./helpers.ts";
@@ -179,6 +180,18 @@ describe("queue round trip with one worker", () => {
     const progress = chunkJobs.filter((chunk) => chunk.data.jobId === submission.jobId).map((chunk) => chunk.progress as { percent: number });
     expect(progress.map((p) => p.percent).sort((a, b) => a - b).at(-1)).toBe(100);
     await corpusQueue.close();
+  });
+
+  it("fails a corpus of blank lines", async () => {
+    const failure = await producer.submitCorpus({ kind: "fill-mask", source: corpusStream(["", "   "]), fileName: "blank.txt", corpus: { format: "txt" } }).catch((error: Error) => error);
+    const message = 'The file "blank.txt" has only 2 blank lines; add one sentence per line (or one row per sentence) and upload it again.';
+    expect(failure).toBeInstanceOf(CorpusFileError);
+    expect((failure as Error).message).toBe(message);
+    const stored = await db.prisma.job.findFirstOrThrow({ where: { fileName: "blank.txt" } });
+    expect(stored.status).toBe("failed");
+    expect(stored.errorCode).toBe("empty_corpus");
+    expect(stored.error).toBe(message);
+    expect(stored.itemsTotal).toBe(0);
   });
 
   it("scores a corpus in chunks", async () => {

@@ -1,4 +1,5 @@
 import { parseCsv } from "./csv.ts";
+import { CorpusFileError } from "./errors.ts";
 import type { CorpusErrorEvent, CorpusEvent, CorpusSummary, FormatEvent } from "./events.ts";
 import { parseJsonl } from "./jsonl.ts";
 import type { CorpusObserver } from "./observer.ts";
@@ -91,14 +92,23 @@ export async function* runCorpusParse(
     }
   }
 
+  if (summary.rows === 0 && summary.errors === 0) throw emptyCorpusError(summary.blankLines, options.fileName);
   yield { type: "end", summary };
+}
+
+/** Builds the error for a file without any line of text, which would make a job with nothing to run. */
+function emptyCorpusError(blankLines: number, fileName: string | undefined): CorpusFileError {
+  const file = fileName === undefined ? "The file" : `The file ${JSON.stringify(fileName)}`;
+  const contents = blankLines === 0 ? "is empty" : `has only ${blankLines} blank line${blankLines === 1 ? "" : "s"}`;
+  return new CorpusFileError("empty_corpus", `${file} ${contents}; add one sentence per line (or one row per sentence) and upload it again.`);
 }
 
 /**
  * Parses a corpus as a stream: it keeps at most one line (or one CSV record) and never the
  * whole file. Yields row, skipped and error events in source order, then one end event with the
  * summary. Throws CorpusOptionsError for invalid options and CorpusFileError, before any row,
- * when the file as a whole is unusable (binary, missing CSV column).
+ * when the file as a whole is unusable (binary, missing CSV column), or at its end when it has
+ * no line of text.
  */
 export async function* parseCorpus(input: CorpusInput, options: CorpusOptions): AsyncGenerator<CorpusEvent> {
   const resolved = resolveCorpusOptions(options);

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseCorpus, type CorpusEvent } from "../../src/corpus/index.ts";
+import { CorpusFileError, parseCorpus, type CorpusEvent } from "../../src/corpus/index.ts";
 import { CHUNK_SIZES, collect, messageAt, shapes, summaryOf } from "./helpers.ts";
 
 describe.each(CHUNK_SIZES)("txt corpus in %i-byte chunks", (chunkSize) => {
@@ -87,11 +87,22 @@ describe.each(CHUNK_SIZES)("txt corpus in %i-byte chunks", (chunkSize) => {
 });
 
 describe("txt corpus", () => {
-  it("returns only an end event for empty input", async () => {
-    const events = await collect("", { format: "txt" });
-    expect(events).toEqual([
-      { type: "end", summary: { rows: 0, blankLines: 0, errors: 0, errorCounts: {}, lastLineNumber: 0, stoppedBy: null } },
-    ]);
+  it("rejects empty input", async () => {
+    const attempt = collect("", { format: "txt" });
+    await expect(attempt).rejects.toBeInstanceOf(CorpusFileError);
+    await expect(collect("", { format: "txt" })).rejects.toThrow("The file is empty; add one sentence per line (or one row per sentence) and upload it again.");
+  });
+
+  it("rejects input with only blank lines", async () => {
+    await expect(collect("\n  \n\t\n", { format: "txt", fileName: "blank.txt" })).rejects.toThrow(
+      'The file "blank.txt" has only 3 blank lines; add one sentence per line (or one row per sentence) and upload it again.',
+    );
+    await expect(collect("\n", { format: "jsonl" })).rejects.toThrow("The file has only 1 blank line; add one sentence per line");
+  });
+
+  it("keeps a file whose every line is invalid", async () => {
+    const events = await collect("bad \u0000 line\n", { format: "txt" });
+    expect(events.map((event) => event.type)).toEqual(["error", "end"]);
   });
 
   it("reads a Node.js file stream", async () => {
