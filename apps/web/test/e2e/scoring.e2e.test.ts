@@ -258,6 +258,27 @@ describe("score dashboard", () => {
     expect(((await badSort.json()) as { error: { field: string } }).error.field).toBe("sort");
   });
 
+  it("job lists failed rows by status", async () => {
+    const upload = await fetch(`${stack.baseUrl}/api/uploads?name=mixed.jsonl`, { method: "POST", body: '{"text":"The cat sat on the mat."}\n{"other":1}\n' });
+    const { uploadId } = (await upload.json()) as { uploadId: string };
+    const created = await fetch(`${stack.baseUrl}/api/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ uploadId, kind: "score", corpus: { format: "jsonl" } }) });
+    expect(created.status).toBe(201);
+    const mixedId = ((await created.json()) as { job: { id: string } }).job.id;
+
+    await page.goto(`${stack.baseUrl}/jobs/${mixedId}`);
+    await page.locator('[data-testid="job-summary"][data-status="completed"]').waitFor({ timeout: 90_000 });
+    const rows = page.getByTestId("score-row");
+    await waitFor(async () => ((await rows.count()) === 1 ? true : undefined), 30_000, "the scored row in PPPL order");
+    expect(await page.getByTestId("score-sort-note").textContent()).toBe("PPPL order lists scored lines only. To see failed or pending lines and their errors, filter by that status or sort by line.");
+
+    await page.getByTestId("score-status").selectOption("failed");
+    await page.getByTestId("score-apply").click();
+    await waitFor(async () => ((await rows.first().getAttribute("data-line")) === "2" ? true : undefined), 30_000, "the failed row");
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().locator(".error-text").textContent()).toContain("text");
+    expect(await page.getByTestId("score-sort-note").count()).toBe(0);
+  });
+
   it("Chinese browser gets Chinese scoring", async () => {
     const chinese = await launchBrowser({ locale: "zh-CN" });
     try {
@@ -270,6 +291,7 @@ describe("score dashboard", () => {
       await chinesePage.getByTestId("corpus-pppl").waitFor({ timeout: 30_000 });
       expect(await chinesePage.getByTestId("score-summary").locator("h2").textContent()).toBe("语料汇总");
       expect(await chinesePage.getByTestId("score-sort").locator("option:checked").textContent()).toBe("最自然的在前（PPPL 最低）");
+      expect(await chinesePage.getByTestId("score-status").locator("option").allTextContents()).toEqual(["全部", "待处理", "完成", "失败"]);
     } finally {
       await chinese.close();
     }

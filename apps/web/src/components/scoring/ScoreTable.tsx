@@ -10,12 +10,8 @@ import { StateMessage } from "../StateMessage.tsx";
 import { StatusBadge } from "../StatusBadge.tsx";
 import { ScoreRowDetail } from "./ScoreRowDetail.tsx";
 import { formatScore } from "./surprisal.ts";
+import { SCORE_ITEM_STATUSES, scoreFilterQuery, type ScoreFilters } from "./score-filters.ts";
 import "./scoring.css";
-
-interface Filters {
-  q: string;
-  sort: ScoreSort;
-}
 
 const SORT_LABELS: Record<ScoreSort, MessageKey> = {
   line: "results.sortLine",
@@ -23,23 +19,24 @@ const SORT_LABELS: Record<ScoreSort, MessageKey> = {
   pppl_desc: "scoring.sortLeastNatural",
 };
 
-/** Query string of the filters; an empty search is left out. */
-function filterQuery(filters: Filters): URLSearchParams {
-  const query = new URLSearchParams({ sort: filters.sort });
-  if (filters.q.trim() !== "") query.set("q", filters.q.trim());
-  return query;
-}
+const ITEM_LABELS: Record<(typeof SCORE_ITEM_STATUSES)[number], MessageKey> = {
+  pending: "results.itemPending",
+  completed: "results.itemCompleted",
+  failed: "results.itemFailed",
+};
 
 /**
- * Rows of a score job, 50 per page with keyset cursors, sortable by PPPL. The line button of a
- * row opens the sentence's token heatmap below it.
+ * Rows of a score job, 50 per page with keyset cursors, sortable by PPPL and filtered by item
+ * status, so failed rows and their errors can be listed. The line button of a row opens the
+ * sentence's token heatmap below it.
  */
 export function ScoreTable({ jobId, refreshKey }: { jobId: string; refreshKey: number }) {
   const { locale, t } = useI18n();
-  const [draft, setDraft] = useState<Filters>({ q: "", sort: "pppl_asc" });
-  const [filters, setFilters] = useState<Filters>(draft);
+  const [draft, setDraft] = useState<ScoreFilters>({ q: "", status: "", sort: "pppl_asc" });
+  const [filters, setFilters] = useState<ScoreFilters>(draft);
   const [open, setOpen] = useState<number | null>(null);
-  const exportQuery = filterQuery(filters).toString();
+  const query = scoreFilterQuery(filters);
+  const exportQuery = query.toString();
   const { page, error, loading, hasPrevious, next, previous, reset } = useKeysetPages<ScoreRowView>(`/api/jobs/${jobId}/scores`, `${exportQuery}&limit=50`, refreshKey, t("common.networkError"));
 
   function apply(event: FormEvent): void {
@@ -56,6 +53,15 @@ export function ScoreTable({ jobId, refreshKey }: { jobId: string; refreshKey: n
         <div>
           <label htmlFor="score-q">{t("results.search")}</label>
           <input id="score-q" type="search" value={draft.q} placeholder={t("results.searchPlaceholder")} onChange={(event) => setDraft({ ...draft, q: event.target.value })} data-testid="score-search" />
+        </div>
+        <div>
+          <label htmlFor="score-status">{t("results.statusFilter")}</label>
+          <select id="score-status" value={draft.status} onChange={(event) => setDraft({ ...draft, status: event.target.value as ScoreFilters["status"] })} data-testid="score-status">
+            <option value="">{t("results.allItemStatuses")}</option>
+            {SCORE_ITEM_STATUSES.map((name) => (
+              <option key={name} value={name}>{t(ITEM_LABELS[name])}</option>
+            ))}
+          </select>
         </div>
         <div>
           <label htmlFor="score-sort">{t("results.sort")}</label>
@@ -77,7 +83,8 @@ export function ScoreTable({ jobId, refreshKey }: { jobId: string; refreshKey: n
 
       {error !== null && <StateMessage kind="error">{error}</StateMessage>}
       {loading && page === null && <StateMessage kind="loading">{t("common.loading")}</StateMessage>}
-      {page !== null && page.rows.length === 0 && <StateMessage kind="empty">{filters.sort === "line" ? t("results.empty") : t("scoring.tableEmpty")}</StateMessage>}
+      {query.get("sort") !== "line" && <p className="hint" data-testid="score-sort-note">{t("scoring.ppplSortNote")}</p>}
+      {page !== null && page.rows.length === 0 && <StateMessage kind="empty">{query.get("sort") === "line" ? t("results.empty") : t("scoring.tableEmpty")}</StateMessage>}
       {page !== null && page.rows.length > 0 && (
         <div className="table-wrap">
           <table data-testid="score-table" aria-busy={loading}>

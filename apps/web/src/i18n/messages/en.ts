@@ -383,6 +383,7 @@ export const en = {
     sortMostNatural: "Most natural first (lowest PPPL)",
     sortLeastNatural: "Least natural first (highest PPPL)",
     tableEmpty: "No scored sentence matches. Pending and failed lines appear in line order.",
+    ppplSortNote: "PPPL order lists scored lines only. To see failed or pending lines and their errors, filter by that status or sort by line.",
     openRow: "Show the token heatmap of line {line}",
     rowPending: "This line is not scored yet.",
     rowFailed: "This line failed, so it has no scores.",

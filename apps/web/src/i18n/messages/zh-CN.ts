@@ -382,6 +382,7 @@ export const zhCN: Messages = {
     sortMostNatural: "最自然的在前（PPPL 最低）",
     sortLeastNatural: "最不自然的在前（PPPL 最高）",
     tableEmpty: "没有匹配的已打分句子。待处理和失败的行只在按行号排序时显示。",
+    ppplSortNote: "按 PPPL 排序时只列出已打分的行。要查看失败或待处理的行及其错误，请按状态筛选或按行号排序。",
     openRow: "显示第 {line} 行的词元热力图",
     rowPending: "这一行还没有打分。",
     rowFailed: "这一行处理失败，因此没有分数。",
