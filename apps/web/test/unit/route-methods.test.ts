@@ -38,11 +38,6 @@ const SERVED: Record<string, readonly string[]> = {
   "api/workers": ["GET"],
 };
 
-// NOTE: the sign-in route still exports only a GET 405 handler. Its file belongs to the
-// sign-in rate limit work, which must end it with
-// `export const { HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });`.
-const PENDING = new Set(["(auth)/api/auth/sign-in"]);
-
 /** The catch-all, which returns 404 for unknown paths on every method. */
 const CATCH_ALL = "api/[...path]";
 
@@ -74,8 +69,6 @@ describe("route methods", () => {
   });
 
   for (const [folder, served] of Object.entries(SERVED)) {
-    if (PENDING.has(folder)) continue;
-
     it(`answer every method on ${folder}`, async () => {
       const module = await loadRoute(folder);
       const allow = expectedAllow(served);

@@ -1,6 +1,6 @@
 import { signInSchema } from "@maskfill/core/auth";
 import { readJson } from "../../../../../server/http/read-body.ts";
-import { json, route, methodNotAllowed } from "../../../../../server/http/route.ts";
+import { json, otherMethods, route } from "../../../../../server/http/route.ts";
 import { assertSameOrigin, authServices, clientIp, consumeRates, limitToApiError, sessionCookie, withAuthErrors } from "../../../../../server/auth/index.ts";
 import { LimitExceededError } from "@maskfill/core/limits";
 import { localeOfRequest } from "../../../../../i18n/server.ts";
@@ -54,4 +54,4 @@ async function enforceSignInRate(request: Request, ip: string, username: string)
 }
 
 /** Any other method gets 405 with a JSON error body. */
-export const GET = methodNotAllowed("POST");
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });
