@@ -89,7 +89,8 @@ export const uploadNameSchema = z.object({
     .trim()
     .min(1)
     .max(255)
-    .refine((name) => !/[\u0000-\u001f\u007f-\u009f]/.test(name), { params: { messageKey: "validation.fileNameCharacters" } })
+    // Bidi_Control characters (such as U+202E RIGHT-TO-LEFT OVERRIDE) can show "gpj.txt" as "txt.jpg".
+    .refine((name) => !/[\u0000-\u001f\u007f-\u009f\p{Bidi_Control}]/u.test(name), { params: { messageKey: "validation.fileNameCharacters" } })
     .refine((name) => /\.(txt|jsonl|csv)$/i.test(name), { params: { messageKey: "errors.badExtension" } }),
 });
 

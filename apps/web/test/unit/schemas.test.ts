@@ -126,11 +126,15 @@ describe("parseTargets", () => {
 
 describe("uploadNameSchema", () => {
   it("rejects file names with control characters", () => {
-    for (const name of ["a\u0000.txt", "a\u001b[31m.txt", "tab\there.csv", "c1\u0085.jsonl"]) {
+    const names = ["a\u0000.txt", "a\u001b[31m.txt", "tab\there.csv", "c1\u0085.jsonl", "invoice\u202Egpj.txt", "a\u2066b\u2069.csv", "rlm\u200F.jsonl", "alm\u061C.txt"];
+    for (const name of names) {
       const parsed = uploadNameSchema.safeParse({ name });
       expect(parsed.success, JSON.stringify(name)).toBe(false);
-      expect(describeIssue(parsed.error!.issues[0]!, translatorFor("en")).message).toBe("name contains a control character. Rename the file without control characters and upload it again.");
+      expect(describeIssue(parsed.error!.issues[0]!, translatorFor("en")).message).toBe(
+        "name contains a control character or a text-direction control (such as U+202E), which can disguise the real name. Rename the file without them and upload it again.",
+      );
     }
+    expect(uploadNameSchema.parse({ name: "مرحبا.txt" }).name).toBe("مرحبا.txt");
     expect(uploadNameSchema.parse({ name: "语料 %ZZ.txt" }).name).toBe("语料 %ZZ.txt");
   });
 });

@@ -254,7 +254,7 @@ export const en = {
     emptyList: "{field} must contain at least one entry.",
     emptyTarget: "{field} is an empty target. Type a word or remove that target.",
     targetCharacters: "{field} contains a control character or an unpaired surrogate. Type the target word as plain text.",
-    fileNameCharacters: "{field} contains a control character. Rename the file without control characters and upload it again.",
+    fileNameCharacters: "{field} contains a control character or a text-direction control (such as U+202E), which can disguise the real name. Rename the file without them and upload it again.",
     username: "{field} must have 2 to 64 characters, each an ASCII letter, a digit, '.', '_' or '-', and start with a letter or digit. Spaces are not allowed.",
     tokenNameCharacters: "{field} contains a control character. Type the token name as plain text.",
     empty: "{field} must not be empty.",

@@ -253,7 +253,7 @@ export const zhCN: Messages = {
     emptyList: "{field} 至少需要一项。",
     emptyTarget: "{field} 是空的目标词。请填入一个词，或删除这个目标词。",
     targetCharacters: "{field} 含有控制字符或不成对的代理字符。请以纯文本输入目标词。",
-    fileNameCharacters: "{field} 含有控制字符。请去掉文件名中的控制字符后重新上传。",
+    fileNameCharacters: "{field} 含有控制字符或文字方向控制符（如 U+202E），它们可能掩盖文件的真实名称。请去掉这些字符后重新上传。",
     username: "{field} 须为 2 到 64 个字符，只能使用英文字母、数字、“.”、“_”和“-”，并以字母或数字开头，不能含空格。",
     tokenNameCharacters: "{field} 含有控制字符。请以纯文本填写令牌名称。",
     empty: "{field} 不能为空。",
