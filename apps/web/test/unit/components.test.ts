@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import { ProbabilityBars } from "../../src/components/ProbabilityBars.tsx";
 import { ProgressBar } from "../../src/components/ProgressBar.tsx";
 import { StatusBadge } from "../../src/components/StatusBadge.tsx";
+import { JobActions } from "../../src/components/jobs/JobActions.tsx";
+import { I18nProvider } from "../../src/i18n/client.tsx";
+import type { JobView } from "../../src/lib/api-types.ts";
 import { translatorFor } from "../../src/i18n/translate.ts";
 
 const predictions = [
@@ -54,5 +57,56 @@ describe("StatusBadge", () => {
   it("translates known statuses and shows unknown ones as they are", () => {
     expect(renderToStaticMarkup(createElement(StatusBadge, { status: "running", t: translatorFor("zh-CN") }))).toContain(">运行中<");
     expect(renderToStaticMarkup(createElement(StatusBadge, { status: "paused", t: translatorFor("en") }))).toContain(">paused<");
+  });
+});
+
+describe("JobActions", () => {
+  const base: JobView = {
+    id: "00000000-0000-4000-8000-000000000001",
+    kind: "fill-mask",
+    source: "corpus",
+    status: "completed",
+    fileName: "a.txt",
+    fileSize: 10,
+    sentence: null,
+    total: 10,
+    done: 8,
+    failed: 2,
+    options: { topK: 5, targets: null, variant: null },
+    model: "mini-roberta",
+    error: null,
+    createdAt: "2026-12-05T00:00:00.000Z",
+    startedAt: null,
+    finishedAt: null,
+    throughput: null,
+    etaSeconds: null,
+  };
+
+  function render(job: JobView, locale: "en" | "zh-CN" = "en"): string {
+    return renderToStaticMarkup(createElement(I18nProvider, { locale }, createElement(JobActions, { job })));
+  }
+
+  it("offers retry for failed items of a finished job", () => {
+    const html = render(base);
+    expect(html).toContain('data-testid="retry-job">Retry failed<');
+    expect(html).not.toContain("resume-job");
+    expect(html).not.toContain("cancel-job");
+  });
+
+  it("offers resume for a cancelled job with items left", () => {
+    const html = render({ ...base, status: "cancelled", done: 3, failed: 1 }, "zh-CN");
+    expect(html).toContain('data-testid="resume-job">继续运行<');
+    expect(html).not.toContain("retry-job");
+  });
+
+  it("offers nothing for a cancelled job with every item run", () => {
+    const html = render({ ...base, status: "cancelled", done: 10, failed: 0 });
+    expect(html).not.toContain("<button");
+  });
+
+  it("offers cancel while running", () => {
+    const html = render({ ...base, status: "running", done: 3, failed: 0 });
+    expect(html).toContain('data-testid="cancel-job">Cancel<');
+    expect(html).not.toContain("resume-job");
   });
 });
