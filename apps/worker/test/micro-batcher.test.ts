@@ -185,4 +185,58 @@ describe("MicroBatcher", () => {
     expect(() => new MicroBatcher({ tokenBudget: 10, maxWaitMs: 1, maxInFlight: 0, run: async () => [] })).toThrow("maxInFlight must be a whole number of at least 1, got 0");
     expect(() => new MicroBatcher({ tokenBudget: 10, maxWaitMs: 1, bulkBudgetFactor: 0.5, run: async () => [] })).toThrow("bulkBudgetFactor must be 1 or more, got 0.5");
   });
+
+  describe("submitParts", () => {
+    /** Returns a nextPart function that follows p1 with p2 and p3, then ends. */
+    const nextOf = () => (result: string) => {
+      const index = Number(result.slice(-1));
+      return index === 3 ? null : { kind: "score" as const, request: `p${index + 1}`, priority: "interactive" as const, jobId: "long", tokens: 10 };
+    };
+    const firstPart = { kind: "score" as const, request: "p1", priority: "interactive" as const, jobId: "long", tokens: 10 };
+
+    it("runs later requests between parts", async () => {
+      const { batcher, batches, hold } = recordingBatcher({ tokenBudget: 10, maxWaitMs: 0 });
+      const release = hold();
+      const parts = batcher.submitParts(firstPart, nextOf());
+      expect(batches).toEqual([["p1"]]);
+      const sentence = batcher.submit({ kind: "fill-mask", request: "sentence", priority: "interactive", jobId: "single", tokens: 10 });
+      release();
+      expect(await parts).toEqual(["score:p1", "score:p2", "score:p3"]);
+      expect(await sentence).toBe("fill-mask:sentence");
+      expect(batches).toEqual([["p1"], ["sentence"], ["p2"], ["p3"]]);
+    });
+
+    it("runs later parts without the batch wait", async () => {
+      const { batcher, batches } = recordingBatcher({ tokenBudget: 10, maxWaitMs: 60_000 });
+      // The first part fills the budget and runs at once. The later ones would wait a minute
+      // for their batches to fill, far past the test's timeout, if they waited.
+      const parts = batcher.submitParts(firstPart, (result) => (result === "score:p3" ? null : { ...firstPart, request: `p${Number(result.slice(-1)) + 1}`, tokens: 1 }));
+      expect(await parts).toEqual(["score:p1", "score:p2", "score:p3"]);
+      expect(batches).toEqual([["p1"], ["p2"], ["p3"]]);
+    });
+
+    it("stops at a failed part", async () => {
+      const { batcher, batches } = recordingBatcher({ tokenBudget: 10, maxWaitMs: 0, fail: (texts) => texts.includes("p2") });
+      await expect(batcher.submitParts(firstPart, nextOf())).rejects.toThrow("runner failed");
+      expect(batches).toEqual([["p1"], ["p2"]]);
+    });
+
+    it("rejects when nextPart throws", async () => {
+      const { batcher, batches } = recordingBatcher({ tokenBudget: 10, maxWaitMs: 0 });
+      const failing = () => {
+        throw new Error("no next part");
+      };
+      await expect(batcher.submitParts(firstPart, failing)).rejects.toThrow("no next part");
+      expect(batches).toEqual([["p1"]]);
+    });
+
+    it("finishes every part before close resolves", async () => {
+      const { batcher, batches } = recordingBatcher({ tokenBudget: 10, maxWaitMs: 0 });
+      const parts = batcher.submitParts(firstPart, nextOf());
+      await batcher.close();
+      expect(batches).toEqual([["p1"], ["p2"], ["p3"]]);
+      expect(await parts).toHaveLength(3);
+      await expect(batcher.submitParts(firstPart, nextOf())).rejects.toThrow(BatcherClosedError);
+    });
+  });
 });

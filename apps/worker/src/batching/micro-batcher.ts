@@ -5,67 +5,13 @@
  * Interactive requests (single sentences) always go into the next batch before any corpus
  * request, so a sentence waits for at most the `maxInFlight` batches already running. A batch
  * runs when its requests fill the budget or when the oldest pending request has waited `maxWaitMs`.
+ * A request too large for one batch can run in parts (submitParts), so that it holds up other
+ * requests for one part at a time.
  */
 
-export type Priority = "interactive" | "bulk";
+import { BatcherClosedError, type BatchEntry, type BatchReport, type MicroBatcherOptions, type SubmittedEntry } from "./batch-types.ts";
 
-/** One request waiting in the batcher. */
-export interface BatchEntry<K extends string, Req> {
-  kind: K;
-  request: Req;
-  priority: Priority;
-  /** Id of the job the request belongs to, reported with each batch. */
-  jobId: string;
-  /** Tokens of the request, special tokens included: counted by the model's tokenizer, or estimated. */
-  tokens: number;
-  enqueuedAt: number;
-}
-
-/** Contents and timing of one flushed batch, for metrics and tests. */
-export interface BatchReport<K extends string> {
-  kind: K;
-  size: number;
-  /** Rows times the longest estimated length, which is the padded size of the model input. */
-  paddedTokens: number;
-  jobIds: string[];
-  interactive: number;
-  /** Requests still waiting after this batch was taken. */
-  pendingAfter: number;
-  durationMs: number;
-  /** onnxruntime session runs the batch took, when the runner sets it. */
-  sessionRuns?: number;
-}
-
-export interface MicroBatcherOptions<K extends string, Req, Res> {
-  /** Maximum padded tokens (rows x longest row) per batch; a single longer request still runs alone. */
-  tokenBudget: number;
-  /**
-   * Multiplier of tokenBudget for batches without interactive requests; default 1. A larger
-   * batch lets the runner sort more requests by their exact length, at the price of a longer
-   * wait for a sentence that arrives while it runs.
-   */
-  bulkBudgetFactor?: number;
-  /** Milliseconds the oldest pending request may wait for the batch to fill. */
-  maxWaitMs: number;
-  /**
-   * Maximum batches handed to `run` at the same time; default 1. With two, the runner already
-   * has its next batch while this thread handles the previous results.
-   */
-  maxInFlight?: number;
-  /**
-   * Runs one batch; must return one result per entry, in order. A rejection fails every entry of
-   * the batch. The runner may fill in `report.sessionRuns`.
-   */
-  run(kind: K, entries: BatchEntry<K, Req>[], report: BatchReport<K>): Promise<Res[]>;
-  /** Called after each batch, successful or not. */
-  onBatch?(report: BatchReport<K>, error?: Error): void;
-}
-
-/** Raised for requests submitted after close(); another worker can take the job, so a retry helps. */
-export class BatcherClosedError extends Error {
-  override readonly name = "BatcherClosedError";
-  readonly retryable = true;
-}
+export { BatcherClosedError, type BatchEntry, type BatchReport, type MicroBatcherOptions, type Priority, type SubmittedEntry } from "./batch-types.ts";
 
 interface Pending<K extends string, Req, Res> extends BatchEntry<K, Req> {
   resolve(value: Res): void;
@@ -100,18 +46,55 @@ export class MicroBatcher<K extends string, Req, Res> {
     }
   }
 
+  /** Maximum padded tokens per batch that carries interactive requests. */
+  get tokenBudget(): number {
+    return this.options.tokenBudget;
+  }
+
   /** Number of requests waiting for a batch (not counting batches that are running). */
   get pendingCount(): number {
     return this.interactive.length + this.bulk.length;
   }
 
   /** Queues one request and resolves with its result once its batch has run. */
-  submit(entry: Omit<BatchEntry<K, Req>, "enqueuedAt">): Promise<Res> {
+  submit(entry: SubmittedEntry<K, Req>): Promise<Res> {
     if (this.closed) return Promise.reject(new BatcherClosedError("The batcher is closed; the worker is shutting down."));
     return new Promise<Res>((resolve, reject) => {
-      const pending: Pending<K, Req, Res> = { ...entry, enqueuedAt: performance.now(), resolve, reject };
-      (entry.priority === "interactive" ? this.interactive : this.bulk).push(pending);
-      this.schedule();
+      this.enqueue({ ...entry, enqueuedAt: performance.now(), resolve, reject });
+    });
+  }
+
+  /**
+   * Runs one request as a sequence of parts and resolves with their results in order. Only one
+   * part is in the batcher at a time: when a part has run, `nextPart` receives its result and
+   * returns the next part, or null when the request is done. Each later part joins the back of
+   * its queue, so requests submitted meanwhile run before it. It counts as having waited
+   * `maxWaitMs` already, so it does not wait for its batch to fill. Rejects when a part's batch
+   * fails or `nextPart` throws, and queues no further part then.
+   */
+  submitParts(first: SubmittedEntry<K, Req>, nextPart: (result: Res) => SubmittedEntry<K, Req> | null): Promise<Res[]> {
+    if (this.closed) return Promise.reject(new BatcherClosedError("The batcher is closed; the worker is shutting down."));
+    return new Promise<Res[]>((resolve, reject) => {
+      const results: Res[] = [];
+      // The next part is queued from inside the finished batch's resolve call, before the batcher
+      // schedules its next batch, so the batcher never looks idle between two parts.
+      const queuePart = (entry: SubmittedEntry<K, Req>) => {
+        const onResult = (result: Res) => {
+          results.push(result);
+          let next: SubmittedEntry<K, Req> | null;
+          try {
+            next = nextPart(result);
+          } catch (cause) {
+            reject(cause instanceof Error ? cause : new Error(String(cause)));
+            return;
+          }
+          if (next === null) resolve(results);
+          else queuePart(next);
+        };
+        const enqueuedAt = results.length === 0 ? performance.now() : performance.now() - this.options.maxWaitMs;
+        this.enqueue({ ...entry, enqueuedAt, resolve: onResult, reject });
+      };
+      queuePart(first);
     });
   }
 
@@ -128,6 +111,11 @@ export class MicroBatcher<K extends string, Req, Res> {
   async close(): Promise<void> {
     this.closed = true;
     await this.drain();
+  }
+
+  private enqueue(pending: Pending<K, Req, Res>): void {
+    (pending.priority === "interactive" ? this.interactive : this.bulk).push(pending);
+    this.schedule();
   }
 
   private schedule(force = false): void {

@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from "bullmq";
-import type { FillMaskResult, Outcome, ScoreResult } from "@maskfill/core/engine";
+import type { FillMaskResult, Outcome, ScoreRequest, ScoreResult } from "@maskfill/core/engine";
+import { mergeScoreParts } from "@maskfill/core/scoring";
 import {
   InvalidPayloadError,
   kindOfJobName,
@@ -7,14 +8,15 @@ import {
   type ChunkPayload,
   type JobKind,
   type JobStore,
+  type KindOptions,
   type KindOutcomes,
   type Logger,
   type ResultWriter,
   type SentencePayload,
 } from "@maskfill/core/queue";
-import type { MicroBatcher } from "../batching/micro-batcher.ts";
+import type { MicroBatcher, Priority, SubmittedEntry } from "../batching/micro-batcher.ts";
 import type { ModelManager } from "./model-manager.ts";
-import { batchTokens, toEngineRequest, type EngineRequest } from "./requests.ts";
+import { batchTokens, scorePartCopies, toEngineRequest, type EngineRequest } from "./requests.ts";
 import { writeWithRetry, type SentenceWriteQueue } from "./sentence-writes.ts";
 
 type AnyOutcome = Outcome<FillMaskResult> | Outcome<ScoreResult>;
@@ -79,18 +81,41 @@ function failFastOnPermanentErrors<R>(processor: (job: Job) => Promise<R>): (job
   };
 }
 
+/**
+ * Runs one sentence through the batcher. A score request whose masked copies exceed the token
+ * budget runs in parts of consecutive token positions, one part in the batcher at a time, so a
+ * request submitted meanwhile waits for one part instead of the whole sentence. The parts are
+ * merged into the same result as scoring the sentence whole.
+ */
+async function runSentence<K extends JobKind>(deps: ProcessorDeps, kind: K, text: string, options: KindOptions[K], priority: Priority, jobId: string): Promise<AnyOutcome> {
+  const request = toEngineRequest(kind, text, options);
+  const tokens = deps.models.countTokens(text);
+  const copies = kind === "score" ? scorePartCopies(tokens, deps.batcher.tokenBudget) : null;
+  if (copies === null) {
+    return deps.batcher.submit({ kind, request, priority, jobId, tokens: batchTokens(kind, tokens) });
+  }
+
+  // The first part's result gives the text's token count, which sizes the last part.
+  const part = (start: number, textTokenCount: number): SubmittedEntry<JobKind, EngineRequest> => {
+    const count = Math.min(copies, textTokenCount - start + 1);
+    return { kind, request: { ...(request as ScoreRequest), tokenRange: { start, end: start + count } }, priority, jobId, tokens: count * tokens };
+  };
+  const outcomes = await deps.batcher.submitParts(part(1, Number.POSITIVE_INFINITY), (outcome) => {
+    const range = outcome.ok ? (outcome.value as ScoreResult).part : undefined;
+    if (range === undefined || range.end > range.textTokenCount) return null;
+    return part(range.end, range.textTokenCount);
+  });
+  const failed = outcomes.find((outcome) => !outcome.ok);
+  if (failed !== undefined) return failed;
+  return { ok: true, value: mergeScoreParts(outcomes.map((outcome) => (outcome as { value: ScoreResult }).value)) };
+}
+
 /** Creates the processor of single-sentence jobs: one interactive request, result written and returned. */
 export function createSentenceProcessor(deps: ProcessorDeps) {
   return failFastOnPermanentErrors(async (job: Job): Promise<AnyOutcome> => {
     const { kind, payload } = await readPayload<SentencePayload>(job, deps);
     const model = deps.models.current();
-    const outcome = await deps.batcher.submit({
-      kind,
-      request: toEngineRequest(kind, payload.text, payload.options),
-      priority: "interactive",
-      jobId: payload.jobId,
-      tokens: batchTokens(kind, deps.models.countTokens(payload.text)),
-    });
+    const outcome = await runSentence(deps, kind, payload.text, payload.options, "interactive", payload.jobId);
     const summary = await deps.sentenceWrites.write({ jobId: payload.jobId, data: asKindOutcomes(kind, [{ lineNumber: 1, outcome }]), model });
     if (summary.jobStatus === "cancelled") throw new UnrecoverableError(`Job ${payload.jobId} was cancelled.`);
     return outcome;
@@ -111,13 +136,7 @@ export function createChunkProcessor(deps: ProcessorDeps) {
     const outcomes = await Promise.all(
       items.map(async (item) => ({
         lineNumber: item.lineNumber,
-        outcome: await deps.batcher.submit({
-          kind,
-          request: toEngineRequest(kind, item.text, payload.options),
-          priority: "bulk",
-          jobId: payload.jobId,
-          tokens: batchTokens(kind, deps.models.countTokens(item.text)),
-        }),
+        outcome: await runSentence(deps, kind, item.text, payload.options, "bulk", payload.jobId),
       })),
     );
     const summary = await writeWithRetry(deps.writer, deps.logger, { jobId: payload.jobId, data: asKindOutcomes(kind, outcomes), model });

@@ -23,3 +23,14 @@ export function toEngineRequest<K extends JobKind>(kind: K, text: string, option
 export function batchTokens(kind: JobKind, tokens: number): number {
   return kind === "score" ? tokens * Math.max(1, tokens - 2) : tokens;
 }
+
+/**
+ * Returns how many masked copies (scored tokens) one part of a score request of `tokens` tokens
+ * may have, or null when the whole request fits in `tokenBudget`. A larger request runs in parts
+ * of that many copies, so that each part fits the budget, except that a copy longer than the
+ * budget makes a part of its own.
+ */
+export function scorePartCopies(tokens: number, tokenBudget: number): number | null {
+  if (batchTokens("score", tokens) <= tokenBudget) return null;
+  return Math.max(1, Math.floor(tokenBudget / tokens));
+}

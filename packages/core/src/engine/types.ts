@@ -113,6 +113,26 @@ export type ScoreVariant = "original" | "within_word_l2r";
 export interface ScoreRequest {
   text: string;
   variant?: ScoreVariant;
+  /**
+   * Scores only the tokens at these positions, so that a long text can be scored in parts
+   * (see mergeScoreParts). Every token keeps the context it has when the whole text is scored.
+   */
+  tokenRange?: TokenRange;
+}
+
+/**
+ * Token positions [start, end), numbered as TokenScore.position: 1 is the first token after
+ * <s>. An end past the text's last token stops at it, as Array.prototype.slice does.
+ */
+export interface TokenRange {
+  start: number;
+  end: number;
+}
+
+/** The tokens that a score request with a tokenRange scored, out of how many the text has. */
+export interface ScorePart extends TokenRange {
+  /** Tokens of the whole text, without <s> and </s>. */
+  textTokenCount: number;
 }
 
 export interface TokenScore {
@@ -137,4 +157,9 @@ export interface ScoreResult {
   pseudoPerplexity: number;
   tokens: TokenScore[];
   window: CharSpan | null;
+  /**
+   * Set only for a request with a tokenRange. Then `tokens` contains the tokens in the range, and
+   * `pll`, `tokenCount`, `meanPll` and `pseudoPerplexity` are computed over those tokens alone.
+   */
+  part?: ScorePart;
 }

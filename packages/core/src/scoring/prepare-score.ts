@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { MaskedTextTokenizer } from "../engine/masked-text-tokenizer.ts";
 import type { Outcome, ScoreRequest, ScoreVariant } from "../engine/types.ts";
 import { planScoreWindows, type ScoreWindow } from "./score-windows.ts";
@@ -23,9 +24,19 @@ export interface PreparedScore {
   windows: ScoreWindow[];
   /** Index into `windows` for each content token. */
   windowOfToken: Uint32Array;
+  /** Content tokens [scoredStart, scoredEnd) to score: all of them unless the request has a tokenRange. */
+  scoredStart: number;
+  scoredEnd: number;
+  /** True when the request has a tokenRange, so the result reports its part. */
+  partial: boolean;
   /** Log-probability of each content token, filled in as the batches run. */
   logProbs: Float64Array;
 }
+
+const tokenRangeSchema = z.strictObject({
+  start: z.number().int().min(1),
+  end: z.number().int(),
+});
 
 /** Limits that apply to every request of one scoring call. */
 export interface ScoreLimits {
@@ -46,7 +57,8 @@ function quote(text: string): string {
 /**
  * Validates and encodes one score request. Every problem becomes an error outcome for this
  * request only: a non-string text, an unknown variant, a text that is empty or only
- * whitespace (it would be scored from <s> and </s> alone), and a text over the token limit.
+ * whitespace (it would be scored from <s> and </s> alone), a text over the token limit, and a
+ * tokenRange that is malformed or selects no token of the text.
  * Mask spellings such as "<mask>" are scored as the plain text they are.
  */
 export function prepareScore(request: ScoreRequest, tokenizer: MaskedTextTokenizer, limits: ScoreLimits): Outcome<PreparedScore> {
@@ -75,9 +87,48 @@ export function prepareScore(request: ScoreRequest, tokenizer: MaskedTextTokeniz
 
   // Plain text has no masks, so only <s> and </s> lack a word index.
   const wordIndices = encoded.wordIndices.slice(1, -1).map((word) => word ?? -1);
+  const scored = scoredTokens(request.tokenRange, contentIds.length);
+  if (!scored.ok) {
+    return { ok: false, error: scored.error };
+  }
   const { windows, windowOfToken } = planScoreWindows(contentIds.length, limits.maxSequenceLength - 2, encoded.offsets.slice(1, -1));
   return {
     ok: true,
-    value: { text, variant, contentIds, wordIndices, windows, windowOfToken, logProbs: new Float64Array(contentIds.length) },
+    value: {
+      text,
+      variant,
+      contentIds,
+      wordIndices,
+      windows,
+      windowOfToken,
+      ...scored.value,
+      partial: request.tokenRange !== undefined,
+      logProbs: new Float64Array(contentIds.length),
+    },
   };
+}
+
+/**
+ * Validates a request's tokenRange against the text's `tokenCount` content tokens and returns
+ * the content indices to score. Without a range, every token is scored.
+ */
+function scoredTokens(range: unknown, tokenCount: number): Outcome<{ scoredStart: number; scoredEnd: number }> {
+  if (range === undefined) {
+    return { ok: true, value: { scoredStart: 0, scoredEnd: tokenCount } };
+  }
+  const parsed = tokenRangeSchema.safeParse(range);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: "invalid_token_range", message: `tokenRange must be { start, end } with integer positions, start at least 1 (the first token after <s>); got ${JSON.stringify(range)}.` },
+    };
+  }
+  const { start, end } = parsed.data;
+  if (start > tokenCount || end <= start) {
+    return {
+      ok: false,
+      error: { code: "invalid_token_range", message: `tokenRange { start: ${start}, end: ${end} } selects no token of a text with ${tokenCount} tokens (positions 1 to ${tokenCount}). Send a range with start < end and start <= ${tokenCount}.` },
+    };
+  }
+  return { ok: true, value: { scoredStart: start - 1, scoredEnd: Math.min(end, tokenCount + 1) - 1 } };
 }

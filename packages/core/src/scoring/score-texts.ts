@@ -5,6 +5,7 @@ import type { MaskedTextTokenizer } from "../engine/masked-text-tokenizer.ts";
 import type { Outcome, ScoreRequest, ScoreResult, TokenScore } from "../engine/types.ts";
 import type { PreparedRequest, PreparedRunner } from "../prepare/prepared-runner.ts";
 import { DEFAULT_MAX_SCORED_TOKENS, prepareScore, type PreparedScore } from "./prepare-score.ts";
+import { summarizeTokenScores } from "./score-parts.ts";
 
 /**
  * Default tokens of masked copies built and run per chunk (copies x their length). Chunks keep
@@ -77,10 +78,11 @@ export async function scoreTexts(model: ScoringModel, requests: readonly ScoreRe
 }
 
 function itemKey(item: PreparedScore): string {
-  return `${item.variant}\u0000${item.text}`;
+  const range = item.partial ? `${item.scoredStart}-${item.scoredEnd}` : "all";
+  return `${item.variant}\u0000${range}\u0000${item.text}`;
 }
 
-/** Keeps one prepared item per (variant, text), so repeated lines are scored once. */
+/** Keeps one prepared item per (variant, token range, text), so repeated lines are scored once. */
 function uniqueItems(prepared: readonly Outcome<PreparedScore>[]): Map<string, PreparedScore> {
   const unique = new Map<string, PreparedScore>();
   for (const outcome of prepared) {
@@ -99,7 +101,7 @@ async function runCopies(model: ScoringModel, items: Map<string, PreparedScore>,
   let chunk: CopyRef[] = [];
   let chunkSize = 0;
   for (const item of items.values()) {
-    for (let token = 0; token < item.contentIds.length; token += 1) {
+    for (let token = item.scoredStart; token < item.scoredEnd; token += 1) {
       const window = item.windows[item.windowOfToken[token]!]!;
       const length = window.end - window.start + 2;
       if (chunk.length > 0 && chunkSize + length > chunkTokens) {
@@ -162,14 +164,13 @@ function buildMaskedCopy(item: PreparedScore, token: number, tokenizer: MaskedTe
 
 function toResult(item: PreparedScore, tokenizer: MaskedTextTokenizer): ScoreResult {
   const tokens: TokenScore[] = [];
-  let pll = 0;
-  item.contentIds.forEach((tokenId, index) => {
-    const logProb = item.logProbs[index]!;
-    pll += logProb;
-    tokens.push({ position: index + 1, tokenId, token: tokenizer.decodeToken(tokenId), wordIndex: item.wordIndices[index]!, logProb });
-  });
-  const tokenCount = tokens.length;
-  const meanPll = pll / tokenCount;
-  // The whole text is always scored, also when it needed several windows, so window stays null.
-  return { text: item.text, variant: item.variant, pll, tokenCount, meanPll, pseudoPerplexity: Math.exp(-meanPll), tokens, window: null };
+  for (let index = item.scoredStart; index < item.scoredEnd; index += 1) {
+    const tokenId = item.contentIds[index]!;
+    tokens.push({ position: index + 1, tokenId, token: tokenizer.decodeToken(tokenId), wordIndex: item.wordIndices[index]!, logProb: item.logProbs[index]! });
+  }
+  const result = summarizeTokenScores(item.text, item.variant, tokens);
+  if (item.partial) {
+    result.part = { start: item.scoredStart + 1, end: item.scoredEnd + 1, textTokenCount: item.contentIds.length };
+  }
+  return result;
 }
