@@ -50,8 +50,10 @@ function fail(code: string, message: string): Outcome<PreparedScore> {
   return { ok: false, error: { code, message } };
 }
 
+/** Quotes a text for a message, cut to 77 code points and "..." when longer than 80, so an emoji is never split. */
 function quote(text: string): string {
-  return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
+  const codePoints = Array.from(text);
+  return JSON.stringify(codePoints.length > 80 ? `${codePoints.slice(0, 77).join("")}...` : text);
 }
 
 /**

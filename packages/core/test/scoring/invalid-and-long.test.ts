@@ -55,6 +55,14 @@ describe("scoring invalid and long input", () => {
     expect(scored(fits).tokenCount).toBeLessThanOrEqual(10);
   });
 
+  it("quotes a long text without splitting an emoji", async () => {
+    const text = `${"a".repeat(76)}😀😀 and more words`;
+    const [tooLong] = await engine.score([{ text }], { maxScoredTokens: 10 });
+    expect(tooLong!.ok).toBe(false);
+    if (tooLong!.ok) return;
+    expect(tooLong!.error.message).toMatch(new RegExp(`^"${"a".repeat(76)}😀\\.\\.\\." has \\d+ tokens; at most 10 can be scored per text\\.`, "u"));
+  });
+
   it("scores mask spellings as plain text", async () => {
     const [outcome] = await engine.score([{ text: "The <mask> and [MASK] and <s> stay text." }]);
     const result = scored(outcome);
