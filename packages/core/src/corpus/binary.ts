@@ -1,3 +1,4 @@
+import type { BinarySignature } from "./error-params.ts";
 import { CorpusFileError } from "./errors.ts";
 
 /** Bytes read before deciding whether the input is text. */
@@ -11,22 +12,23 @@ const BINARY_NUL_COUNT = 8;
 
 interface Signature {
   bytes: number[];
+  kind: BinarySignature;
   description: string;
 }
 
 /** Leading bytes of file types that are uploaded by mistake under a text extension. */
 const SIGNATURES: Signature[] = [
-  { bytes: [0x50, 0x4b, 0x03, 0x04], description: "a ZIP archive (a .zip, .xlsx or .docx file)" },
-  { bytes: [0x50, 0x4b, 0x05, 0x06], description: "an empty ZIP archive" },
-  { bytes: [0x50, 0x4b, 0x07, 0x08], description: "a ZIP archive (a .zip, .xlsx or .docx file)" },
-  { bytes: [0x1f, 0x8b], description: "a gzip archive" },
-  { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], description: "a 7-Zip archive" },
-  { bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], description: "a legacy Office document (.xls or .doc)" },
-  { bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], description: "a PDF document" },
-  { bytes: [0x89, 0x50, 0x4e, 0x47], description: "a PNG image" },
-  { bytes: [0xff, 0xd8, 0xff], description: "a JPEG image" },
-  { bytes: [0xff, 0xfe], description: "UTF-16 (little-endian) text" },
-  { bytes: [0xfe, 0xff], description: "UTF-16 (big-endian) text" },
+  { bytes: [0x50, 0x4b, 0x03, 0x04], kind: "zip", description: "a ZIP archive (a .zip, .xlsx or .docx file)" },
+  { bytes: [0x50, 0x4b, 0x05, 0x06], kind: "empty_zip", description: "an empty ZIP archive" },
+  { bytes: [0x50, 0x4b, 0x07, 0x08], kind: "zip", description: "a ZIP archive (a .zip, .xlsx or .docx file)" },
+  { bytes: [0x1f, 0x8b], kind: "gzip", description: "a gzip archive" },
+  { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], kind: "7z", description: "a 7-Zip archive" },
+  { bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], kind: "legacy_office", description: "a legacy Office document (.xls or .doc)" },
+  { bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], kind: "pdf", description: "a PDF document" },
+  { bytes: [0x89, 0x50, 0x4e, 0x47], kind: "png", description: "a PNG image" },
+  { bytes: [0xff, 0xd8, 0xff], kind: "jpeg", description: "a JPEG image" },
+  { bytes: [0xff, 0xfe], kind: "utf16le", description: "UTF-16 (little-endian) text" },
+  { bytes: [0xfe, 0xff], kind: "utf16be", description: "UTF-16 (big-endian) text" },
 ];
 
 function startsWith(sample: Uint8Array, prefix: number[]): boolean {
@@ -54,13 +56,15 @@ export function assertTextSample(sample: Uint8Array, fileName: string | undefine
 
   const signature = SIGNATURES.find((candidate) => startsWith(sample, candidate.bytes));
   if (signature !== undefined) {
-    throw new CorpusFileError("binary_file", `${name} is not a UTF-8 text file: it starts like ${signature.description}. ${advice}`);
+    const params = { fileName: fileName ?? null, reason: "signature", signature: signature.kind } as const;
+    throw new CorpusFileError("binary_file", params, `${name} is not a UTF-8 text file: it starts like ${signature.description}. ${advice}`);
   }
 
   const nulCount = countNulBytes(sample);
   if (nulCount >= BINARY_NUL_COUNT) {
     throw new CorpusFileError(
       "binary_file",
+      { fileName: fileName ?? null, reason: "nul_bytes", nulBytes: nulCount, sampleBytes: sample.length },
       `${name} is not a text file: its first ${sample.length} bytes contain ${nulCount} NUL bytes. ${advice}`,
     );
   }

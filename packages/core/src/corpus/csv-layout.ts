@@ -65,6 +65,7 @@ function checkIndex(column: number, columnCount: number, lineNumber: number): vo
   if (column >= columnCount) {
     throw new CorpusFileError(
       "column_out_of_range",
+      { column, columnCount, lineNumber },
       `column ${column} is out of range: the record on line ${lineNumber} has ${columnCount} column${columnCount === 1 ? "" : "s"} (0-based indexes 0 to ${columnCount - 1}); pass a smaller index.`,
     );
   }
@@ -86,6 +87,7 @@ export function layoutFromHeader(
     if (index === -1) {
       throw new CorpusFileError(
         "column_not_found",
+        { column, header, lineNumber },
         `column "${column}" is not in the header on line ${lineNumber} (${describeHeader(header)}); pass one of these names or a 0-based index.`,
       );
     }

@@ -1,3 +1,4 @@
+import type { CorpusRowProblem } from "./error-params.ts";
 import type { SourceLine } from "./line-splitter.ts";
 
 /** A CSV record: one line, or several when a quoted field contains line breaks. */
@@ -15,10 +16,8 @@ export interface CsvRecord {
   problem: CsvRecordProblem | null;
 }
 
-export interface CsvRecordProblem {
-  code: "invalid_utf8" | "line_too_long" | "too_many_columns" | "unterminated_quote";
-  message: string;
-}
+/** Problem that makes a CSV record unusable. */
+export type CsvRecordProblem = CorpusRowProblem<"invalid_utf8" | "line_too_long" | "too_many_columns" | "unterminated_quote">;
 
 const QUOTE = 0x22;
 
@@ -57,12 +56,12 @@ export class CsvRecordAssembler {
     if (line.problem?.code === "line_too_long") {
       // NOTE: the line's bytes were dropped, so its quotes are unknown. The record ends here, and a
       // quoted field that really spanned past this line makes the following lines parse as records.
-      this.#fail({ code: "line_too_long", message: line.problem.message });
+      this.#fail(line.problem);
       this.#inQuotes = false;
       return this.#finish(line.lineNumber);
     }
     if (line.problem !== null) {
-      this.#fail({ code: line.problem.code, message: line.problem.message });
+      this.#fail(line.problem);
     }
 
     this.#scan(line.text);
@@ -70,6 +69,7 @@ export class CsvRecordAssembler {
     if (this.#problem === null && this.#length > this.#maxLength) {
       this.#fail({
         code: "line_too_long",
+        params: { limit: this.#maxLength, unit: "record" },
         message: `The record starting on line ${this.#startLine} is longer than limits.maxLineLength (${this.#maxLength} characters), so it was skipped; check for an unclosed quote or raise the limit.`,
       });
     }
@@ -91,6 +91,7 @@ export class CsvRecordAssembler {
     }
     this.#fail({
       code: "unterminated_quote",
+      params: {},
       message: `The record starting on line ${this.#startLine} has a quoted field that is never closed, so it was skipped; add the closing double quote.`,
     });
     this.#inQuotes = false;
@@ -123,6 +124,7 @@ export class CsvRecordAssembler {
     if (this.#problem === null && this.#fieldCount > this.#maxColumns) {
       this.#fail({
         code: "too_many_columns",
+        params: { limit: this.#maxColumns },
         message: `The record on line ${this.#startLine} has more than limits.maxColumns (${this.#maxColumns}) columns, so it was skipped; check the delimiter or raise the limit.`,
       });
     }

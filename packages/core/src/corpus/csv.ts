@@ -12,7 +12,7 @@ type ParsedRecord = { ok: true; fields: string[] } | { ok: false; error: CorpusE
 function parseFields(record: CsvRecord, delimiter: string): ParsedRecord {
   const lineNumber = record.startLine;
   if (record.problem !== null) {
-    return { ok: false, error: { type: "error", lineNumber, code: record.problem.code, message: record.problem.message } };
+    return { ok: false, error: { type: "error", lineNumber, ...record.problem } };
   }
   if (!record.text.includes('"')) {
     // Without quotes a CSV record is its fields joined by the delimiter, so csv-parse is not needed.
@@ -31,6 +31,7 @@ function parseFields(record: CsvRecord, delimiter: string): ParsedRecord {
     if (!(error instanceof CsvError)) {
       throw error;
     }
+    const detail = error.message.replace(/ at line \d+/, "");
     const lines = record.endLine > record.startLine ? `lines ${record.startLine} to ${record.endLine}` : `line ${lineNumber}`;
     return {
       ok: false,
@@ -38,7 +39,8 @@ function parseFields(record: CsvRecord, delimiter: string): ParsedRecord {
         type: "error",
         lineNumber,
         code: "invalid_csv",
-        message: `The record on ${lines} is not valid CSV (${error.message.replace(/ at line \d+/, "")}), so it was skipped; quote fields that contain quotes or delimiters and double the quotes inside them.`,
+        params: { detail, endLine: record.endLine },
+        message: `The record on ${lines} is not valid CSV (${detail}), so it was skipped; quote fields that contain quotes or delimiters and double the quotes inside them.`,
       },
     };
   }
@@ -92,6 +94,7 @@ export async function* parseCsv(
         type: "error",
         lineNumber,
         code: "column_count",
+        params: { expected: current.columnCount, actual: fields.length, expectedFrom: current.header === null ? "first_record" : "header" },
         message: `The record on line ${lineNumber} has ${fields.length} column${fields.length === 1 ? "" : "s"}, but ${source} has ${current.columnCount}, so it was skipped; check for an unquoted delimiter.`,
       };
     } else {
@@ -104,7 +107,8 @@ export async function* parseCsv(
     const parsed = parseFields(record, delimiter);
     if (!parsed.ok) {
       if (header === true && layout === null) {
-        throw new CorpusFileError("invalid_header", `The header could not be read: ${parsed.error.message}`);
+        const { type: _type, ...rowError } = parsed.error;
+        throw new CorpusFileError("invalid_header", { rowError }, `The header could not be read: ${parsed.error.message}`);
       }
       dataRecords += 1;
       yield parsed.error;
@@ -178,6 +182,7 @@ function headerOnlyError(header: string[], fileName: string | undefined): Corpus
   const file = fileName === undefined ? "The CSV file" : `The CSV file ${JSON.stringify(fileName)}`;
   return new CorpusFileError(
     "header_only",
+    { fileName: fileName ?? null, header },
     `${file} has a header (${describeHeader(header)}) but no rows; add rows below the header, or set header to false if the first line is a row.`,
   );
 }

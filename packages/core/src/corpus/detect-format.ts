@@ -23,6 +23,7 @@ export function detectFormat(fileName: string): CorpusFormat {
     const found = extension === "" ? "has no extension" : `has the extension "${extension}"`;
     throw new CorpusFileError(
       "unknown_format",
+      { fileName, extension: extension === "" ? null : extension, accepted: Object.keys(CORPUS_EXTENSIONS) },
       `"${fileName}" ${found}, which is not a corpus format; rename it to one of ${accepted}, or pass the format explicitly.`,
     );
   }

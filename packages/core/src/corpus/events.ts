@@ -1,3 +1,5 @@
+import type { CorpusErrorCode, LocatedRowProblem } from "./error-params.ts";
+
 /** A text row, with the 1-based line of the source file where it starts. */
 export interface CorpusRowEvent {
   type: "row";
@@ -12,35 +14,12 @@ export interface CorpusSkippedEvent {
   reason: "blank";
 }
 
-/** A row that was skipped because it is invalid; the rows after it are still parsed. */
-export interface CorpusErrorEvent {
-  type: "error";
-  lineNumber: number;
-  /** Stable machine-readable code, one of CORPUS_ERROR_CODES. */
-  code: CorpusErrorCode;
-  /** Sentence that names the line and the value, with the fix. */
-  message: string;
-}
-
-/** Stable codes of row errors. */
-export const CORPUS_ERROR_CODES = [
-  "invalid_utf8",
-  "line_too_long",
-  "control_character",
-  "invalid_unicode",
-  "empty_text",
-  "invalid_json",
-  "not_an_object",
-  "missing_field",
-  "invalid_field_type",
-  "invalid_csv",
-  "unterminated_quote",
-  "column_count",
-  "too_many_columns",
-  "too_many_rows",
-  "too_many_errors",
-] as const;
-export type CorpusErrorCode = (typeof CORPUS_ERROR_CODES)[number];
+/**
+ * A row that was skipped because it is invalid; the rows after it are still parsed. `code` is
+ * one of CORPUS_ERROR_CODES, `params` holds the values of that code, and `message` is an English
+ * sentence that names the line and the value, with the fix.
+ */
+export type CorpusErrorEvent = { type: "error" } & LocatedRowProblem;
 
 /** Totals of one parse, sent as the last event. */
 export interface CorpusSummary {

@@ -1,3 +1,5 @@
+import type { JsonType } from "./error-params.ts";
+
 /** Result of looking up a field: found with its value, or missing. */
 export type FieldLookup = { found: true; value: unknown } | { found: false };
 
@@ -30,16 +32,23 @@ export function lookupField(object: Record<string, unknown>, path: string): Fiel
   return { found: true, value: current };
 }
 
-/** Names the JSON type of a value for messages: "a number", "null", "an array", ... */
-export function describeJsonType(value: unknown): string {
+/** Returns the JSON type of a parsed JSON value. */
+export function jsonTypeOf(value: unknown): JsonType {
   if (value === null) {
     return "null";
   }
   if (Array.isArray(value)) {
-    return "an array";
+    return "array";
   }
-  if (typeof value === "object") {
-    return "an object";
+  const type = typeof value;
+  return type === "string" || type === "number" || type === "boolean" ? type : "object";
+}
+
+/** Names the JSON type of a value for messages: "a number", "null", "an array", ... */
+export function describeJsonType(value: unknown): string {
+  const type = jsonTypeOf(value);
+  if (type === "null") {
+    return "null";
   }
-  return `a ${typeof value}`;
+  return type === "array" || type === "object" ? `an ${type}` : `a ${type}`;
 }

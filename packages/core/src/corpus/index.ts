@@ -1,9 +1,21 @@
 export { detectFormat, CORPUS_EXTENSIONS } from "./detect-format.ts";
+export {
+  BINARY_SIGNATURES,
+  CORPUS_ERROR_CODES,
+  CORPUS_FILE_ERROR_CODES,
+  type BinarySignature,
+  type CorpusErrorCode,
+  type CorpusErrorParams,
+  type CorpusFileErrorCode,
+  type CorpusFileErrorParams,
+  type CorpusFileProblem,
+  type CorpusRowProblem,
+  type JsonType,
+  type LocatedRowProblem,
+} from "./error-params.ts";
 export { CorpusFileError, CorpusOptionsError } from "./errors.ts";
 export {
-  CORPUS_ERROR_CODES,
   type CorpusEndEvent,
-  type CorpusErrorCode,
   type CorpusErrorEvent,
   type CorpusEvent,
   type CorpusRowEvent,

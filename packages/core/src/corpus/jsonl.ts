@@ -1,5 +1,5 @@
 import type { FormatEvent } from "./events.ts";
-import { describeJsonType, lookupField } from "./field-path.ts";
+import { describeJsonType, jsonTypeOf, lookupField } from "./field-path.ts";
 import type { SourceLine } from "./line-splitter.ts";
 import type { CorpusObserver } from "./observer.ts";
 
@@ -27,7 +27,7 @@ export async function* parseJsonl(
   for await (const line of lines) {
     const { lineNumber } = line;
     if (line.problem !== null) {
-      yield { type: "error", lineNumber, code: line.problem.code, message: line.problem.message };
+      yield { type: "error", lineNumber, ...line.problem };
       continue;
     }
     if (line.text.trim() === "") {
@@ -44,6 +44,7 @@ export async function* parseJsonl(
         type: "error",
         lineNumber,
         code: "invalid_json",
+        params: { detail: reason },
         message: `Line ${lineNumber} is not valid JSON (${reason}), so it was skipped; each line must be one JSON object.`,
       };
       continue;
@@ -54,6 +55,7 @@ export async function* parseJsonl(
         type: "error",
         lineNumber,
         code: "not_an_object",
+        params: { type: jsonTypeOf(value), field },
         message: `Line ${lineNumber} is ${describeJsonType(value)}, not a JSON object, so it was skipped; write each row as {"${field}": "..."}.`,
       };
       continue;
@@ -69,6 +71,7 @@ export async function* parseJsonl(
         type: "error",
         lineNumber,
         code: "missing_field",
+        params: { field, keys },
         message: `Line ${lineNumber} has no "${field}" field (${listKeys(keys)}), so it was skipped; set the field option to the key that contains the text.`,
       };
       continue;
@@ -78,6 +81,7 @@ export async function* parseJsonl(
         type: "error",
         lineNumber,
         code: "invalid_field_type",
+        params: { field, type: jsonTypeOf(lookup.value) },
         message: `Field "${field}" on line ${lineNumber} is ${describeJsonType(lookup.value)}, not a string, so the line was skipped.`,
       };
       continue;

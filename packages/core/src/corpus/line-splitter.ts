@@ -1,8 +1,7 @@
+import type { CorpusRowProblem } from "./error-params.ts";
+
 /** Problem that makes a source line unusable. */
-export interface LineProblem {
-  code: "invalid_utf8" | "line_too_long";
-  message: string;
-}
+export type LineProblem = CorpusRowProblem<"invalid_utf8" | "line_too_long">;
 
 /** One line of the source file, without its line break ("\n", "\r\n" or "\r"). */
 export interface SourceLine {
@@ -170,6 +169,7 @@ export class LineSplitter {
         text: this.#lossyDecoder.decode(bytes),
         problem: {
           code: "invalid_utf8",
+          params: {},
           message: `Line ${lineNumber} is not valid UTF-8, so it was skipped; convert the file to UTF-8 (it may be Latin-1 or Windows-1252).`,
         },
       };
@@ -201,6 +201,7 @@ export class LineSplitter {
   #tooLong(lineNumber: number): LineProblem {
     return {
       code: "line_too_long",
+      params: { limit: this.#maxLineLength, unit: "line" },
       message: `Line ${lineNumber} is longer than limits.maxLineLength (${this.#maxLineLength} characters), so it was skipped; split the line or raise the limit.`,
     };
   }

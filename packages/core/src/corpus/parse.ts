@@ -5,7 +5,7 @@ import { parseJsonl } from "./jsonl.ts";
 import type { CorpusObserver } from "./observer.ts";
 import { resolveCorpusOptions, type CorpusOptions, type ResolvedCorpusOptions } from "./options.ts";
 import { readLines, type CorpusInput } from "./read-lines.ts";
-import { CorpusRow } from "./row-schema.ts";
+import { findRowTextProblem } from "./row-schema.ts";
 import { parseTxt } from "./txt.ts";
 
 function formatEvents(input: CorpusInput, options: ResolvedCorpusOptions, observer: CorpusObserver): AsyncGenerator<FormatEvent> {
@@ -20,23 +20,13 @@ function formatEvents(input: CorpusInput, options: ResolvedCorpusOptions, observ
   }
 }
 
-/** Checks a row against CorpusRow and turns a failed check into the matching error event. */
+/** Checks the text of a row with the CorpusRow rules and turns a broken rule into the matching error event. */
 function validateRow(event: FormatEvent): FormatEvent {
   if (event.type !== "row") {
     return event;
   }
-  const result = CorpusRow.safeParse(event);
-  if (result.success) {
-    return result.data;
-  }
-  const issue = result.error.issues[0];
-  const params = issue?.code === "custom" ? (issue.params as { code?: CorpusErrorEvent["code"] } | undefined) : undefined;
-  return {
-    type: "error",
-    lineNumber: event.lineNumber,
-    code: params?.code ?? "empty_text",
-    message: issue?.message ?? `Line ${event.lineNumber} is not a valid row.`,
-  };
+  const problem = findRowTextProblem(event.text, event.lineNumber);
+  return problem === undefined ? event : { type: "error", lineNumber: event.lineNumber, ...problem };
 }
 
 /**
@@ -70,6 +60,7 @@ export async function* runCorpusParse(
           type: "error",
           lineNumber: event.lineNumber,
           code: "too_many_rows",
+          params: { limit: maxRows },
           message: `Line ${event.lineNumber} contains row ${maxRows + 1}, more than limits.maxRows (${maxRows}), so parsing stopped here; split the file or raise the limit.`,
         });
         break;
@@ -84,6 +75,7 @@ export async function* runCorpusParse(
           type: "error",
           lineNumber: event.lineNumber,
           code: "too_many_errors",
+          params: { limit: maxErrors },
           message: `Line ${event.lineNumber} contains error ${summary.errors + 1}: more than limits.maxErrors (${maxErrors}) errors and fewer rows than errors, so parsing stopped here; check that the file format and options are right.`,
         });
         break;
@@ -100,7 +92,7 @@ export async function* runCorpusParse(
 function emptyCorpusError(blankLines: number, fileName: string | undefined): CorpusFileError {
   const file = fileName === undefined ? "The file" : `The file ${JSON.stringify(fileName)}`;
   const contents = blankLines === 0 ? "is empty" : `has only ${blankLines} blank line${blankLines === 1 ? "" : "s"}`;
-  return new CorpusFileError("empty_corpus", `${file} ${contents}; add one sentence per line (or one row per sentence) and upload it again.`);
+  return new CorpusFileError("empty_corpus", { fileName: fileName ?? null, blankLines }, `${file} ${contents}; add one sentence per line (or one row per sentence) and upload it again.`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { CorpusFileProblem } from "./error-params.ts";
 import { CorpusFileError, CorpusOptionsError } from "./errors.ts";
 import type { CorpusErrorEvent, CorpusRowEvent } from "./events.ts";
 import type { CsvLayoutInfo } from "./observer.ts";
@@ -17,7 +18,7 @@ export interface PreviewLimits {
 export interface CorpusPreview {
   format: CorpusFormat;
   rows: CorpusRowEvent[];
-  /** Row errors among the lines read (at most maxRows of them). */
+  /** Row errors among the lines read (at most maxRows of them), each with its code and params. */
   errors: CorpusErrorEvent[];
   blankLines: number;
   /** Whether the whole file was read. */
@@ -26,8 +27,8 @@ export interface CorpusPreview {
   csv: CsvLayoutInfo | null;
   /** JSONL: top-level keys of the objects read, in order of first appearance; null for other formats. */
   fields: string[] | null;
-  /** File-level problem that stops the parse (binary file, unknown column), or null. */
-  fileError: { code: string; message: string } | null;
+  /** File-level problem that stops the parse (binary file, unknown column) with its code and params, or null. */
+  fileError: CorpusFileProblem | null;
 }
 
 /**
@@ -94,7 +95,7 @@ export async function previewCorpus(
     if (!(error instanceof CorpusFileError)) {
       throw error;
     }
-    preview.fileError = { code: error.code, message: error.message };
+    preview.fileError = error.toProblem();
   }
 
   if (preview.fields !== null) {

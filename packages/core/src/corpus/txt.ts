@@ -5,7 +5,7 @@ import type { SourceLine } from "./line-splitter.ts";
 export async function* parseTxt(lines: AsyncIterable<SourceLine>): AsyncGenerator<FormatEvent> {
   for await (const line of lines) {
     if (line.problem !== null) {
-      yield { type: "error", lineNumber: line.lineNumber, code: line.problem.code, message: line.problem.message };
+      yield { type: "error", lineNumber: line.lineNumber, ...line.problem };
     } else if (line.text.trim() === "") {
       yield { type: "skipped", lineNumber: line.lineNumber, reason: "blank" };
     } else {

@@ -66,6 +66,7 @@ describe("previewCorpus", () => {
     const result = await preview(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), { format: "csv", fileName: "book.csv" });
     expect(result.fileError).toEqual({
       code: "binary_file",
+      params: { fileName: "book.csv", reason: "signature", signature: "zip" },
       message:
         '"book.csv" is not a UTF-8 text file: it starts like a ZIP archive (a .zip, .xlsx or .docx file). Upload a UTF-8 text file: one sentence per line (.txt), JSON Lines (.jsonl) or CSV (.csv).',
     });
