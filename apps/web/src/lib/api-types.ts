@@ -3,6 +3,8 @@
  * so the browser code does not depend on the storage layout.
  */
 
+import type { CorpusFileProblem, LocatedRowProblem } from "@maskfill/core/corpus";
+
 export interface PredictionView {
   tokenId: number;
   token: string;
@@ -92,6 +94,8 @@ export interface ResultRowView {
   text: string;
   status: "pending" | "completed" | "failed";
   error: string | null;
+  /** Code of `error`: a corpus parser code such as "invalid_utf8", or an engine code. */
+  errorCode: string | null;
   masks: PredictionView[][];
   topToken: string | null;
   topProbability: number | null;
@@ -107,15 +111,19 @@ export interface UploadView {
 export interface PreviewView {
   format: "txt" | "jsonl" | "csv";
   rows: { lineNumber: number; text: string }[];
-  errors: { lineNumber: number; message: string }[];
+  /** Row errors with the parser's code and params; `message` is written in the request's language. */
+  errors: LocatedRowProblem[];
   blankLines: number;
   /** CSV header names or JSONL top-level keys, for the column or field picker. */
   columns: string[];
   hasHeader: boolean | null;
   /** CSV: 0-based index of the column the parser reads, or null when the chosen one is missing. */
   selectedColumn: number | null;
-  /** Problem that makes the whole file unusable with these settings (binary data, an unknown column), or null. */
-  fileError: { code: string; message: string } | null;
+  /**
+   * Problem that makes the whole file unusable with these settings (binary data, an unknown
+   * column) with the parser's code and params, or null. `message` is in the request's language.
+   */
+  fileError: CorpusFileProblem | null;
 }
 
 export interface ApiErrorBody {

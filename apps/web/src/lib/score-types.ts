@@ -28,6 +28,8 @@ export interface ScoreRowView {
   text: string;
   status: "pending" | "completed" | "failed";
   error: string | null;
+  /** Code of `error`: a corpus parser code such as "invalid_utf8", or an engine code. */
+  errorCode: string | null;
   model: string | null;
   score: SentenceScoreValues | null;
 }

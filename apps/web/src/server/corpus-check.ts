@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { previewCorpus, type CorpusOptions } from "@maskfill/core/corpus";
-import { ApiError } from "./http/api-error.ts";
+import { CorpusUnreadableError } from "./http/corpus-unreadable.ts";
 
 /** Request field to blame for each file-level corpus error code; other codes blame the upload. */
 const FIELD_OF_CODE: Record<string, string> = {
@@ -21,7 +21,7 @@ export async function assertCorpusReadable(path: string, options: CorpusOptions)
     const preview = await previewCorpus(input, options, { maxRows: 1 });
     if (preview.fileError === null) return;
     const field = FIELD_OF_CODE[preview.fileError.code] ?? "uploadId";
-    throw new ApiError(422, "corpus_unreadable", "errors.corpus", { message: preview.fileError.message }, { field, retryable: false });
+    throw new CorpusUnreadableError(preview.fileError, { field });
   } finally {
     input.destroy();
   }

@@ -11,6 +11,7 @@ interface ItemRow {
   text: string;
   status: ResultRowView["status"];
   error: string | null;
+  error_code: string | null;
   top_token: string | null;
   top_probability: number | null;
 }
@@ -60,7 +61,7 @@ async function readItemRows(prisma: PrismaClient, jobId: string, filters: Result
     if (cursor !== undefined) conditions.push(Prisma.sql`i.line_number > ${decodeCursor(cursor, lineCursorSchema).l}`);
     const where = conditions.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(conditions, " AND ")}`;
     return prisma.$queryRaw<ItemRow[]>`
-      SELECT i.line_number, i.text, i.status::text AS status, i.error, top.token AS top_token, top.probability AS top_probability
+      SELECT i.line_number, i.text, i.status::text AS status, i.error, i.error_code, top.token AS top_token, top.probability AS top_probability
       FROM job_items i
       LEFT JOIN fill_mask_results top
         ON top.job_id = i.job_id AND top.line_number = i.line_number AND top.mask_index = 0 AND top.rank = 1
@@ -82,7 +83,7 @@ async function readItemRows(prisma: PrismaClient, jobId: string, filters: Result
   const where = conditions.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(conditions, " AND ")}`;
   const order = descending ? Prisma.sql`top.probability DESC, top.line_number DESC` : Prisma.sql`top.probability ASC, top.line_number ASC`;
   return prisma.$queryRaw<ItemRow[]>`
-    SELECT i.line_number, i.text, i.status::text AS status, i.error, top.token AS top_token, top.probability AS top_probability
+    SELECT i.line_number, i.text, i.status::text AS status, i.error, i.error_code, top.token AS top_token, top.probability AS top_probability
     FROM fill_mask_results top
     JOIN job_items i ON i.job_id = top.job_id AND i.line_number = top.line_number
     WHERE top.job_id = ${jobId}::uuid AND top.mask_index = 0 AND top.rank = 1 ${where}
@@ -131,6 +132,7 @@ export async function readResultPage(
       text: row.text,
       status: row.status,
       error: row.error,
+      errorCode: row.error_code,
       masks: predictions.get(row.line_number) ?? [],
       topToken: row.top_token,
       topProbability: row.top_probability,

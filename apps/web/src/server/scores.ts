@@ -17,6 +17,7 @@ interface ScoreRow {
   text: string;
   status: ScoreRowView["status"];
   error: string | null;
+  error_code: string | null;
   variant: string | null;
   model_name: string | null;
   pll: number | null;
@@ -34,7 +35,7 @@ interface TokenRow {
   log_prob: number;
 }
 
-const COLUMNS = Prisma.sql`i.line_number, i.text, i.status::text AS status, i.error, s.variant::text AS variant, s.model_name,
+const COLUMNS = Prisma.sql`i.line_number, i.text, i.status::text AS status, i.error, i.error_code, s.variant::text AS variant, s.model_name,
   s.pll, s.token_count, s.mean_pll, s.pseudo_perplexity`;
 
 function filterConditions(filters: ScoreFilters): Prisma.Sql[] {
@@ -92,6 +93,7 @@ function toRowView(row: ScoreRow): ScoreRowView {
     text: row.text,
     status: row.status,
     error: row.error,
+    errorCode: row.error_code,
     model: row.model_name,
     score: scored
       ? {

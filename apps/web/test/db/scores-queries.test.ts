@@ -38,7 +38,7 @@ beforeAll(async () => {
   const items = [
     ...SCORED.map((fixture) => ({ lineNumber: fixture.line, text: fixture.text, status: "completed" as const })),
     { lineNumber: 4, text: "Still waiting.", status: "pending" as const },
-    { lineNumber: 9, text: "", status: "failed" as const, error: "Line 9 is not valid JSON." },
+    { lineNumber: 9, text: "", status: "failed" as const, errorCode: "invalid_json", error: "Line 9 is not valid JSON." },
   ];
   const job = await database.prisma.job.create({
     data: { kind: "scoring", source: "corpus", options: { variant: "original" }, modelName: "tiny-roberta", modelVariant: "fp32", itemsTotal: items.length, items: { create: items } },
@@ -130,8 +130,9 @@ describe("score page", () => {
   it("lists unscored lines in line order", async () => {
     const page = await readScorePage(database.prisma, jobId, { sort: "line", limit: 50 });
     expect(page.rows.map((row) => row.lineNumber)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(page.rows[3]).toEqual({ lineNumber: 4, text: "Still waiting.", status: "pending", error: null, model: null, score: null });
+    expect(page.rows[3]).toEqual({ lineNumber: 4, text: "Still waiting.", status: "pending", error: null, errorCode: null, model: null, score: null });
     expect(page.rows[8]?.error).toBe("Line 9 is not valid JSON.");
+    expect(page.rows[8]?.errorCode).toBe("invalid_json");
     expect(page.rows[0]?.score).toEqual({ variant: "original", pll: -8, tokenCount: 5, meanPll: -1.6, pseudoPerplexity: Math.exp(1.6) });
     expect(page.rows[0]?.model).toBe("tiny-roberta");
   });

@@ -144,6 +144,7 @@ describe("score export rows", () => {
     text: "-1 is less, \"quoted\"",
     status: "completed" as const,
     error: null,
+    errorCode: null,
     model: "tiny-roberta",
     score: { variant: "within_word_l2r", pll: -12.5, tokenCount: 5, meanPll: -2.5, pseudoPerplexity: 12.182493960703473 },
   };
@@ -153,7 +154,7 @@ describe("score export rows", () => {
   });
 
   it("writes an unscored row with empty cells", () => {
-    expect(scoreRowToCsv({ ...row, status: "failed", error: "@bad", score: null, model: null })).toBe("3,\"'-1 is less, \"\"quoted\"\"\",failed,'@bad,,,,,,\r\n");
+    expect(scoreRowToCsv({ ...row, status: "failed", error: "@bad", errorCode: "invalid_utf8", score: null, model: null })).toBe("3,\"'-1 is less, \"\"quoted\"\"\",failed,'@bad,,,,,,\r\n");
   });
 
   it("writes tokens in JSONL", () => {

@@ -2,6 +2,7 @@
 
 import { useI18n } from "../../i18n/client.tsx";
 import type { ResultRowView } from "../../lib/api-types.ts";
+import { describeStoredRowError } from "../../lib/corpus-messages.ts";
 import { MASK_TOKEN } from "../../lib/schemas.ts";
 import { fillMasks } from "../playground/fill.ts";
 import { ProbabilityBars } from "../ProbabilityBars.tsx";
@@ -12,7 +13,9 @@ export function ResultDetail({ row }: { row: ResultRowView }) {
   return (
     <div data-testid="row-detail">
       {row.masks.length > 0 && <p className="filled">{fillMasks(row.text, row.masks.map((predictions) => predictions[0]?.token ?? MASK_TOKEN))}</p>}
-      {row.error && <p className="error-text">{t("results.rowError", { message: row.error })}</p>}
+      {/* NOTE: job items store the parser's English message and code without params, so only codes
+          whose message needs no value (such as invalid_utf8) are translated; the rest stay English. */}
+      {row.error && <p className="error-text">{t("results.rowError", { message: describeStoredRowError(t, row.errorCode, row.error) })}</p>}
       {row.masks.map((predictions, index) => (
         <div key={index}>
           <h3>{t("playground.maskHeading", { index: index + 1 })}</h3>

@@ -4,6 +4,7 @@ import { Fragment, useState, type FormEvent } from "react";
 import { useI18n } from "../../i18n/client.tsx";
 import type { MessageKey } from "../../i18n/translate.ts";
 import { useKeysetPages } from "../../hooks/useKeysetPages.ts";
+import { describeStoredRowError } from "../../lib/corpus-messages.ts";
 import { SCORE_SORTS, type ScoreSort } from "../../lib/score-schemas.ts";
 import type { ScoreRowView } from "../../lib/score-types.ts";
 import { StateMessage } from "../StateMessage.tsx";
@@ -115,7 +116,7 @@ export function ScoreTable({ jobId, refreshKey }: { jobId: string; refreshKey: n
                         {row.lineNumber}
                       </button>
                     </td>
-                    <td>{row.text}{row.error && <p className="error-text">{row.error}</p>}</td>
+                    <td>{row.text}{row.error && <p className="error-text">{describeStoredRowError(t, row.errorCode, row.error)}</p>}</td>
                     <td className="num" data-testid="row-pppl">{row.score === null ? none : formatScore(row.score.pseudoPerplexity, locale)}</td>
                     <td className="num" data-testid="row-pll">{row.score === null ? none : formatScore(row.score.pll, locale)}</td>
                     <td className="num">{row.score === null ? none : row.score.tokenCount}</td>

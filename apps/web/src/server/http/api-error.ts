@@ -1,4 +1,4 @@
-import type { MessageKey, MessageParams } from "../../i18n/translate.ts";
+import type { MessageKey, MessageParams, Translator } from "../../i18n/translate.ts";
 
 /**
  * An error a route handler returns to the client as JSON. The message is a catalog key so it is
@@ -19,5 +19,10 @@ export class ApiError extends Error {
 
   get retryable(): boolean {
     return this.options.retryable ?? this.status >= 500;
+  }
+
+  /** Translates the message; a subclass whose message has parts that need their own translation overrides it. */
+  translate(t: Translator): string {
+    return t(this.messageKey, this.params);
   }
 }

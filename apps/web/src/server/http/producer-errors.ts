@@ -1,10 +1,12 @@
 import { CorpusFileError, CorpusOptionsError } from "@maskfill/core/corpus";
 import { InvalidRequestError, JobNotFoundError, ResultTimeoutError } from "@maskfill/core/queue";
 import { ApiError } from "./api-error.ts";
+import { CorpusUnreadableError } from "./corpus-unreadable.ts";
 
 /**
  * Maps the producer's and the corpus parser's errors to ApiErrors; returns undefined for other
- * errors. Their messages are English only, so they are passed through inside a translated sentence.
+ * errors. A CorpusFileError is translated from its code and params. The other messages are
+ * English only, so they are passed through inside a translated sentence.
  */
 export function classifyProducerError(error: unknown, context: { jobId?: string; timeoutMs?: number } = {}): ApiError | undefined {
   if (error instanceof ResultTimeoutError) {
@@ -20,7 +22,7 @@ export function classifyProducerError(error: unknown, context: { jobId?: string;
     return new ApiError(400, "invalid_request", "errors.corpus", { message: error.message }, { retryable: false, cause: error });
   }
   if (error instanceof CorpusFileError) {
-    return new ApiError(422, "corpus_unreadable", "errors.corpus", { message: error.message }, { retryable: false, cause: error });
+    return new CorpusUnreadableError(error.toProblem(), { cause: error });
   }
   return undefined;
 }

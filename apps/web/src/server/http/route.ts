@@ -31,7 +31,7 @@ export function errorResponse(request: Request, error: unknown): Response {
     const body: ApiErrorBody = {
       error: {
         code: apiError.code,
-        message: t(apiError.messageKey, apiError.params),
+        message: apiError.translate(t),
         ...(apiError.options.field === undefined ? {} : { field: apiError.options.field }),
         retryable: apiError.retryable,
       },
