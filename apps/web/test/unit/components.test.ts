@@ -83,7 +83,7 @@ describe("JobActions", () => {
   };
 
   function render(job: JobView, locale: "en" | "zh-CN" = "en"): string {
-    return renderToStaticMarkup(createElement(I18nProvider, { locale }, createElement(JobActions, { job })));
+    return renderToStaticMarkup(createElement(I18nProvider, { locale, children: createElement(JobActions, { job }) }));
   }
 
   it("offers retry for failed items of a finished job", () => {
