@@ -170,7 +170,8 @@ describe("roles", () => {
     expect((listed.body as { users: { username: string }[] }).users.map((user) => user.username)).toEqual(["viewer", "operator", "admin", "newcomer"]);
     const duplicate = await call("/api/admin/users", { method: "POST", token: tokens.admin, body: JSON.stringify({ username: "newcomer", password: PASSWORD, role: "viewer" }) });
     expect(duplicate.response.status).toBe(409);
-    expect(duplicate.error?.message).toBe('user "newcomer" already exists; choose another username');
+    expect(duplicate.error?.code).toBe("username_taken");
+    expect(duplicate.error?.message).toBe("The username newcomer is taken. Choose another one.");
   });
 
   it("never returns password or token hashes", async () => {

@@ -122,7 +122,7 @@ describe("dashboard", () => {
     await page.getByTestId("file-input").setInputFiles({ name: "evil.csv", mimeType: "text/csv", buffer: zip });
     await page.getByTestId("file-error").waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("file-error").textContent()).toBe(
-      'This file cannot be used with these settings: "evil.csv" is not a UTF-8 text file: it starts like a ZIP archive (a .zip, .xlsx or .docx file). Upload a UTF-8 text file: one sentence per line (.txt), JSON Lines (.jsonl) or CSV (.csv).',
+      'This file cannot be used with these settings: The file "evil.csv" is not a UTF-8 text file: it starts like a ZIP archive (a .zip, .xlsx or .docx file). Upload a UTF-8 text file: one sentence per line (.txt), JSON Lines (.jsonl) or CSV (.csv).',
     );
     expect(await page.getByTestId("preview-errors").count()).toBe(0);
     expect(await page.getByTestId("start-job").isDisabled()).toBe(true);
