@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { readJson } from "../../src/server/http/read-body.ts";
+import { readJson, readQuery } from "../../src/server/http/read-body.ts";
+import { uploadNameSchema } from "../../src/lib/schemas.ts";
 import { errorResponse, methodNotAllowed } from "../../src/server/http/route.ts";
 import { assertCorpusText } from "../../src/server/http/text-rules.ts";
 import { engineRejection } from "../../src/server/http/engine-errors.ts";
@@ -74,6 +75,37 @@ describe("readJson content type", () => {
     const failure = await errorOf(() => readJson(post(bytes, "application/json"), schema), "zh-CN");
     expect(failure.status).toBe(400);
     expect(failure.error).toEqual({ code: "invalid_utf8", field: "body", message: "请求体不是有效的 UTF-8。请以 UTF-8 保存或发送文本。", retryable: false });
+  });
+});
+
+describe("readQuery", () => {
+  const querySchema = z.object({ q: z.string().optional() });
+  const get = (search: string) => new Request(`http://localhost/api/jobs/x/results${search}`);
+
+  it("decodes UTF-8 values", () => {
+    expect(readQuery(get("?q=caf%C3%A9+au+lait"), querySchema)).toEqual({ q: "café au lait" });
+    expect(readQuery(get("?q=100%"), querySchema)).toEqual({ q: "100%" });
+  });
+
+  it("rejects bytes that are not UTF-8", async () => {
+    for (const search of ["?q=%FF", "?q=%ED%A0%80", "?x=1&q=ab%C3"]) {
+      const failure = await errorOf(() => readQuery(get(search), querySchema));
+      expect(failure.status, search).toBe(400);
+      expect(failure.error, search).toEqual({
+        code: "invalid_utf8",
+        field: "q",
+        message: "The query parameter q is not valid UTF-8 once percent-decoded. Encode its value as UTF-8 before percent-encoding it.",
+        retryable: false,
+      });
+    }
+  });
+
+  it("leaves file names to their own rule", async () => {
+    const failure = await errorOf(() => readQuery(get("?name=a%09b.txt"), uploadNameSchema, ["name"]));
+    expect(failure.status).toBe(400);
+    expect(failure.error.message).toBe(
+      "name contains a control character or a text-direction control (such as U+202E), which can disguise the real name. Rename the file without them and upload it again.",
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { CONTROL_CHARACTER } from "../corpus/text-characters.ts";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password.ts";
 import { roleSchema } from "./roles.ts";
 
@@ -34,7 +35,14 @@ export const newApiTokenSchema = z.object({
 export type NewApiToken = z.input<typeof newApiTokenSchema>;
 
 export const signInSchema = z.object({
-  username: z.string({ error: "username must be a string" }).trim().toLowerCase().min(1, { error: "username must not be empty" }).max(64, { error: "username must have at most 64 characters" }),
+  // Control characters are rejected here because Postgres cannot compare text that contains NUL.
+  username: z
+    .string({ error: "username must be a string" })
+    .trim()
+    .toLowerCase()
+    .min(1, { error: "username must not be empty" })
+    .max(64, { error: "username must have at most 64 characters" })
+    .refine((name) => !CONTROL_CHARACTER.test(name), { error: "username must not contain control characters" }),
   password: z.string({ error: "password must be a string" }).min(1, { error: "password must not be empty" }).max(MAX_PASSWORD_LENGTH, { error: `password must have at most ${MAX_PASSWORD_LENGTH} characters` }),
 });
 export type SignIn = z.input<typeof signInSchema>;

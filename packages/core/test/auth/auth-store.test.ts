@@ -80,6 +80,12 @@ describe("AuthStore sessions", () => {
     expect(unknown.message).toBe(wrong.message);
   });
 
+  it("rejects a user name with NUL as invalid input", async () => {
+    const failure = await caught(store.signIn({ username: "erin\u0000", password: "erin password 12" }));
+    expect(failure.code).toBe("invalid_input");
+    expect(failure.message).toContain("username must not contain control characters");
+  });
+
   it("ends sessions at sign-out", async () => {
     const { sessionToken } = await store.signIn({ username: "erin", password: "erin password 12" });
     await store.signOut(sessionToken);

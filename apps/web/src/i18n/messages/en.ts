@@ -234,6 +234,7 @@ export const en = {
     textControlCharacter: "{field} contains the control character {codePoint} at character {position}. Remove control characters; tab and line breaks are allowed.",
     textInvalidUnicode: "{field} contains the unpaired surrogate {codePoint} at character {position}, which is not valid Unicode. Send the text as valid UTF-8.",
     invalidUtf8: "The request body is not valid UTF-8. Save or send the text as UTF-8.",
+    queryInvalidUtf8: "The query parameter {field} is not valid UTF-8 once percent-decoded. Encode its value as UTF-8 before percent-encoding it.",
     unsupportedMediaType: "The request body must be sent as {expected}; it was sent as {received}.",
     unsupportedCharset: "The request body must be UTF-8 JSON; it was declared as charset={charset}. Send it as UTF-8, with charset=utf-8 or no charset.",
     apiNotFound: "No API endpoint matches {method} {path}. Check the path against the endpoint list in docs/api.md.",

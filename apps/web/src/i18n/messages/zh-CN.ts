@@ -233,6 +233,7 @@ export const zhCN: Messages = {
     textControlCharacter: "{field} 的第 {position} 个字符是控制字符 {codePoint}。请删除控制字符（允许制表符和换行）。",
     textInvalidUnicode: "{field} 的第 {position} 个字符是未配对的代理项 {codePoint}，不是有效的 Unicode。请以有效的 UTF-8 发送文本。",
     invalidUtf8: "请求体不是有效的 UTF-8。请以 UTF-8 保存或发送文本。",
+    queryInvalidUtf8: "查询参数 {field} 经百分号解码后不是有效的 UTF-8。请先以 UTF-8 编码该值，再做百分号编码。",
     unsupportedMediaType: "请求体必须以 {expected} 发送，实际为 {received}。",
     unsupportedCharset: "请求体必须是 UTF-8 编码的 JSON，但声明的是 charset={charset}。请以 UTF-8 发送，使用 charset=utf-8 或不写 charset。",
     apiNotFound: "没有与 {method} {path} 匹配的 API 端点。请对照 docs/api.md 中的端点列表检查路径。",

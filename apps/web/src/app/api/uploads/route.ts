@@ -19,7 +19,7 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request) => {
   const principal = await requireRole(request, "operator");
   await enforceSubmissionRate(request, principal);
-  const { name } = readQuery(request, uploadNameSchema);
+  const { name } = readQuery(request, uploadNameSchema, ["name"]);
   const mediaType = mediaTypeOf(request);
   if (mediaType === "multipart/form-data") {
     throw new ApiError(415, "unsupported_media_type", "errors.uploadMultipart", {}, { field: "content-type", retryable: false });
