@@ -70,7 +70,7 @@ export class CsvRecordAssembler {
       this.#fail({
         code: "line_too_long",
         params: { limit: this.#maxLength, unit: "record" },
-        message: `The record starting on line ${this.#startLine} is longer than limits.maxLineLength (${this.#maxLength} characters), so it was skipped; check for an unclosed quote or raise the limit.`,
+        message: `The record starting on line ${this.#startLine} is longer than limits.maxLineLength (${this.#maxLength} characters), so it was skipped; check for an unclosed quote or split the record.`,
       });
     }
     if (this.#problem === null) {
@@ -125,7 +125,7 @@ export class CsvRecordAssembler {
       this.#fail({
         code: "too_many_columns",
         params: { limit: this.#maxColumns },
-        message: `The record on line ${this.#startLine} has more than limits.maxColumns (${this.#maxColumns}) columns, so it was skipped; check the delimiter or raise the limit.`,
+        message: `The record on line ${this.#startLine} has more than limits.maxColumns (${this.#maxColumns}) columns, so it was skipped; check the delimiter.`,
       });
     }
   }

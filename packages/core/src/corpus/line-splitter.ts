@@ -202,7 +202,7 @@ export class LineSplitter {
     return {
       code: "line_too_long",
       params: { limit: this.#maxLineLength, unit: "line" },
-      message: `Line ${lineNumber} is longer than limits.maxLineLength (${this.#maxLineLength} characters), so it was skipped; split the line or raise the limit.`,
+      message: `Line ${lineNumber} is longer than limits.maxLineLength (${this.#maxLineLength} characters), so it was skipped; split it into shorter lines.`,
     };
   }
 }

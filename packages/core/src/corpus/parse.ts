@@ -61,7 +61,7 @@ export async function* runCorpusParse(
           lineNumber: event.lineNumber,
           code: "too_many_rows",
           params: { limit: maxRows },
-          message: `Line ${event.lineNumber} contains row ${maxRows + 1}, more than limits.maxRows (${maxRows}), so parsing stopped here; split the file or raise the limit.`,
+          message: `Line ${event.lineNumber} contains row ${maxRows + 1}, more than limits.maxRows (${maxRows}), so parsing stopped here; split the file into files of at most ${maxRows} rows.`,
         });
         break;
       }

@@ -91,7 +91,7 @@ describe("line length limit", () => {
       { type: "row", lineNumber: 3, text: "After." },
     ]);
     expect(messageAt(events, 2)).toBe(
-      "Line 2 is longer than limits.maxLineLength (100000 characters), so it was skipped; split the line or raise the limit.",
+      "Line 2 is longer than limits.maxLineLength (100000 characters), so it was skipped; split it into shorter lines.",
     );
   });
 
@@ -133,7 +133,7 @@ describe("line length limit", () => {
       { type: "row", lineNumber: 5, text: "Next." },
     ]);
     expect(messageAt(events, 2)).toBe(
-      "The record starting on line 2 is longer than limits.maxLineLength (15 characters), so it was skipped; check for an unclosed quote or raise the limit.",
+      "The record starting on line 2 is longer than limits.maxLineLength (15 characters), so it was skipped; check for an unclosed quote or split the record.",
     );
   });
 });
@@ -146,7 +146,7 @@ describe("column limit", () => {
     const content = `${wideHeader}\n${wideRow}\n`;
     const run = collect(content, { format: "csv", header: true, limits: { maxLineLength: 1_000_000 } });
     await expect(run).rejects.toThrow(
-      "The header could not be read: The record on line 1 has more than limits.maxColumns (1000) columns, so it was skipped; check the delimiter or raise the limit.",
+      "The header could not be read: The record on line 1 has more than limits.maxColumns (1000) columns, so it was skipped; check the delimiter.",
     );
   });
 
@@ -183,7 +183,7 @@ describe("row and error limits", () => {
       { type: "error", lineNumber: 4, code: "too_many_rows" },
     ]);
     expect(messageAt(events, 4)).toBe(
-      "Line 4 contains row 3, more than limits.maxRows (2), so parsing stopped here; split the file or raise the limit.",
+      "Line 4 contains row 3, more than limits.maxRows (2), so parsing stopped here; split the file into files of at most 2 rows.",
     );
     expect(summaryOf(events)).toEqual({
       rows: 2,
