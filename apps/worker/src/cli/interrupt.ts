@@ -1,9 +1,12 @@
+import { rm } from "node:fs/promises";
 import { constants } from "node:os";
 import type { CliIo } from "./model/cli-io.ts";
 
 /** The reason an interrupted command's AbortSignal carries: the signal that stopped it. */
 export class InterruptedError extends Error {
   override readonly name = "InterruptedError";
+  /** Files the command had written and removed because the interrupt came before their check. */
+  readonly removed: string[] = [];
 
   constructor(readonly signalName: "SIGINT" | "SIGTERM") {
     super(`interrupted by ${signalName}`);
@@ -46,9 +49,29 @@ export async function runInterruptible(command: string, io: CliIo, work: (signal
     return await work(interrupt.signal);
   } catch (error) {
     if (!(error instanceof InterruptedError)) throw error;
-    io.stderr.write(`maskfill ${command}: ${error.message}; no partial file is left.\n`);
+    const outcome = error.removed.length > 0 ? `removed the unverified ${error.removed.join(" and ")}` : "no partial file is left";
+    io.stderr.write(`maskfill ${command}: ${error.message}; ${outcome}.\n`);
     return error.exitCode;
   } finally {
     interrupt.dispose();
+  }
+}
+
+/**
+ * Runs `verify` on files that a command has just written. When an interrupt stops the command
+ * before the check ends, the files are removed, because the engine loads a prepared graph by
+ * itself and must not find one that was never checked.
+ */
+export async function verifyOrRemove<T>(paths: readonly string[], signal: AbortSignal, verify: () => Promise<T>): Promise<T> {
+  try {
+    const value = await verify();
+    signal.throwIfAborted();
+    return value;
+  } catch (error) {
+    if (error instanceof InterruptedError) {
+      await Promise.all(paths.map((path) => rm(path, { force: true })));
+      error.removed.push(...paths);
+    }
+    throw error;
   }
 }

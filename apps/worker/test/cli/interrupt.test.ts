@@ -1,6 +1,9 @@
 import { once } from "node:events";
-import { describe, expect, it } from "vitest";
-import { abortOnInterrupt, InterruptedError } from "../../src/cli/interrupt.ts";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { abortOnInterrupt, InterruptedError, runInterruptible, verifyOrRemove } from "../../src/cli/interrupt.ts";
 
 describe("abortOnInterrupt", () => {
   it("aborts on SIGTERM and removes its handlers", async () => {
@@ -33,5 +36,51 @@ describe("abortOnInterrupt", () => {
     expect(process.listenerCount("SIGTERM")).toBe(termListeners);
     expect(process.listenerCount("SIGINT")).toBe(intListeners);
     expect(interrupt.signal.aborted).toBe(false);
+  });
+});
+
+describe("verifyOrRemove", () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "maskfill-verify-"));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("removes the files when interrupted during the check", async () => {
+    const paths = [join(dir, "model.prepared.onnx"), join(dir, "model.prepared.json")];
+    for (const path of paths) await writeFile(path, "x");
+    const controller = new AbortController();
+    const attempt = verifyOrRemove(paths, controller.signal, async () => {
+      controller.abort(new InterruptedError("SIGINT"));
+      return 1;
+    });
+
+    const failure = await attempt.catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(InterruptedError);
+    expect((failure as InterruptedError).removed).toEqual(paths);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("keeps the files after a finished check", async () => {
+    const path = join(dir, "model.prepared.onnx");
+    await writeFile(path, "x");
+    expect(await verifyOrRemove([path], new AbortController().signal, async () => 7)).toBe(7);
+    expect(await readdir(dir)).toEqual(["model.prepared.onnx"]);
+  });
+
+  it("names removed files in the interrupt message", async () => {
+    const lines: string[] = [];
+    const io = { stdout: { write: () => true }, stderr: { write: (text: string) => lines.push(text) }, env: {} };
+    const code = await runInterruptible("model prepare", io, async () => {
+      const error = new InterruptedError("SIGTERM");
+      error.removed.push("/m/model.prepared.onnx", "/m/model.prepared.json");
+      throw error;
+    });
+    expect(code).toBe(143);
+    expect(lines).toEqual(["maskfill model prepare: interrupted by SIGTERM; removed the unverified /m/model.prepared.onnx and /m/model.prepared.json.\n"]);
   });
 });

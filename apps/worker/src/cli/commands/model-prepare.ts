@@ -2,7 +2,7 @@ import type { ModelVariant } from "@maskfill/core/engine";
 import { prepareModel, verifyPreparedModel } from "@maskfill/core/prepare";
 import type { CliIo } from "../model/cli-io.ts";
 import { modelDirectoryArgument, parseCliArgs, UsageError } from "../cli-options.ts";
-import { runInterruptible } from "../interrupt.ts";
+import { runInterruptible, verifyOrRemove } from "../interrupt.ts";
 
 export const PREPARE_HELP = `Usage: maskfill model prepare DIR [--variant VARIANT] [--no-verify]
 
@@ -54,8 +54,7 @@ async function prepareAndVerify(modelDir: string, variant: ModelVariant | undefi
   );
 
   if (verify) {
-    const report = await verifyPreparedModel(modelDir, variant, result.preparedPath);
-    signal.throwIfAborted();
+    const report = await verifyOrRemove([result.preparedPath, result.recordPath], signal, () => verifyPreparedModel(modelDir, variant, result.preparedPath));
     io.stderr.write(
       `Verified on ${report.positions} masked positions: top-1 agrees on ${report.top1Agreement}, top-5 ids differ on ${report.topKMismatches}, max probability difference ${report.maxProbabilityDifference.toExponential(2)}.\n`,
     );

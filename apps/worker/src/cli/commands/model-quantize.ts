@@ -1,7 +1,7 @@
 import { prepareModel, quantizeModel, verifyPreparedModel } from "@maskfill/core/prepare";
 import type { CliIo } from "../model/cli-io.ts";
 import { modelDirectoryArgument, parseCliArgs } from "../cli-options.ts";
-import { runInterruptible } from "../interrupt.ts";
+import { runInterruptible, verifyOrRemove } from "../interrupt.ts";
 
 export const QUANTIZE_HELP = `Usage: maskfill model quantize DIR [--force] [--no-prepare]
 
@@ -63,14 +63,13 @@ async function quantizeAndPrepare(modelDir: string, force: boolean, noPrepare: b
 
   const prepared = await prepareModel({ modelDir, variant: "quantized", signal });
   io.stderr.write(`Wrote ${prepared.preparedPath} and ${prepared.recordPath}.\n`);
-  const sameRows = await verifyPreparedModel(modelDir, "quantized", prepared.preparedPath);
-  signal.throwIfAborted();
+  const written = [prepared.preparedPath, prepared.recordPath];
+  const sameRows = await verifyOrRemove(written, signal, () => verifyPreparedModel(modelDir, "quantized", prepared.preparedPath));
   if (sameRows.topKMismatches > 0 || sameRows.maxProbabilityDifference > PREPARED_TOLERANCE) {
     io.stderr.write(`maskfill model quantize: the prepared int8 graph differs from ${result.quantizedPath} by ${sameRows.maxProbabilityDifference.toExponential(2)}, over ${PREPARED_TOLERANCE}; delete ${prepared.preparedPath} and report the model.\n`);
     return 1;
   }
-  const againstFloat = await verifyPreparedModel(modelDir, "fp32", prepared.preparedPath);
-  signal.throwIfAborted();
+  const againstFloat = await verifyOrRemove(written, signal, () => verifyPreparedModel(modelDir, "fp32", prepared.preparedPath));
   io.stderr.write(
     `Against the float32 model on ${againstFloat.positions} masked positions: top-1 agrees on ${againstFloat.top1Agreement}, max top-5 probability difference ${againstFloat.maxProbabilityDifference.toExponential(2)}.\n`,
   );
