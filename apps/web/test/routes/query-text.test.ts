@@ -75,9 +75,20 @@ describe("query text parameters", () => {
 
   it("reject NUL in an upload name", async () => {
     const failure = await errorOf(await uploadsRoute.POST(apiRequest("/api/uploads?name=a%00.txt", { method: "POST", body: "A <mask>." }), undefined));
+    // File names have their own, stricter rule (no tab or line break either) and message.
     expect(failure.status).toBe(400);
-    expect(failure.error.code).toBe("control_character");
+    expect(failure.error.code).toBe("invalid_request");
     expect(failure.error.field).toBe("name");
+    expect(failure.error.message).toBe(
+      "name contains a control character or a text-direction control (such as U+202E), which can disguise the real name. Rename the file without them and upload it again.",
+    );
+  });
+
+  it("reject a value that is not UTF-8", async () => {
+    const failure = await errorOf(await jobsRoute.GET(apiRequest("/api/jobs?cursor=%FF"), undefined));
+    expect(failure.status).toBe(400);
+    expect(failure.error.code).toBe("invalid_utf8");
+    expect(failure.error.field).toBe("cursor");
   });
 
   it("keep a valid search working", async () => {
