@@ -72,6 +72,9 @@ describe("queue round trip with one worker", () => {
     expect(rows.map((row) => row.tokenId)).toEqual(reference.masks[0]!.map((m) => m.token));
     const item = await db.prisma.jobItem.findFirstOrThrow({ where: { jobId: outcome.jobId } });
     expect(item.status).toBe("completed");
+    // The sentence waited MASKFILL_BATCH_WAIT_MS (150) for its batch after the worker began it.
+    const stored = await db.prisma.job.findUniqueOrThrow({ where: { id: outcome.jobId } });
+    expect(stored.finishedAt!.getTime() - stored.startedAt!.getTime()).toBeGreaterThanOrEqual(140);
   });
 
   it("scores a sentence and stores its tokens", async () => {

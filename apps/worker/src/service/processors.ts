@@ -115,8 +115,9 @@ export function createSentenceProcessor(deps: ProcessorDeps) {
   return failFastOnPermanentErrors(async (job: Job): Promise<AnyOutcome> => {
     const { kind, payload } = await readPayload<SentencePayload>(job, deps);
     const model = deps.models.current();
+    const startedAt = new Date();
     const outcome = await runSentence(deps, kind, payload.text, payload.options, "interactive", payload.jobId);
-    const summary = await deps.sentenceWrites.write({ jobId: payload.jobId, data: asKindOutcomes(kind, [{ lineNumber: 1, outcome }]), model });
+    const summary = await deps.sentenceWrites.write({ jobId: payload.jobId, data: asKindOutcomes(kind, [{ lineNumber: 1, outcome }]), model, startedAt });
     if (summary.jobStatus === "cancelled") throw new UnrecoverableError(`Job ${payload.jobId} was cancelled.`);
     return outcome;
   });

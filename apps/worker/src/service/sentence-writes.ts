@@ -91,8 +91,8 @@ export class SentenceWriteQueue {
  * Stores one job's outcomes in a transaction of its own, retried with backoff, so a write survives
  * Postgres being unreachable for a moment without running inference again.
  */
-export function writeWithRetry(writer: ResultWriter, logger: Logger, { jobId, data, model }: JobWrite): Promise<WriteSummary> {
-  return withRetry(() => writer.write(jobId, data, model), {
+export function writeWithRetry(writer: ResultWriter, logger: Logger, { jobId, data, model, startedAt }: JobWrite): Promise<WriteSummary> {
+  return withRetry(() => writer.write(jobId, data, model, startedAt), {
     attempts: 4,
     baseDelayMs: 250,
     onRetry: (error, attempt) => logger.warn({ jobId, attempt, err: error instanceof Error ? error.message : String(error) }, "Result write failed, retrying"),

@@ -98,6 +98,24 @@ describe("ResultWriter", () => {
     expect(job.error).toBe('No mask found in "No mask.".');
   });
 
+  it("records the start time of a sentence job", async () => {
+    const jobId = await store.createJob({ kind: "fill-mask", source: "sentence", options: {}, modelName: "", modelVariant: "", items: [{ lineNumber: 1, text: "A <mask>." }] });
+    const startedAt = new Date("2026-12-05T01:02:03.456Z");
+    await writer.write(jobId, { kind: "fill-mask", outcomes: outcomes([[1, "A <mask>."]]) }, model, startedAt);
+    const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect(job.startedAt).toEqual(startedAt);
+    expect(job.finishedAt!.getTime()).toBeGreaterThan(startedAt.getTime());
+  });
+
+  it("keeps the start time of a running job", async () => {
+    const jobId = await corpusJob([[1, "A <mask>."]]);
+    await store.startJob(jobId, model);
+    const running = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    await writer.write(jobId, { kind: "fill-mask", outcomes: outcomes([[1, "A <mask>."]]) }, model, new Date("2020-01-01T00:00:00Z"));
+    const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect(job.startedAt).toEqual(running.startedAt);
+  });
+
   it("rejects a missing job", async () => {
     await expect(writer.write("6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b", { kind: "fill-mask", outcomes: [] }, model)).rejects.toThrow(
       "Job 6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b does not exist; it may have been deleted.",

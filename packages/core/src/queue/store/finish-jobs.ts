@@ -4,6 +4,8 @@ import type { Prisma } from "../../db/generated/client.ts";
 export interface JobToFinish {
   jobId: string;
   model: { name: string; variant: string };
+  /** Start time to record when the job has none yet; default the time of this statement. */
+  startedAt?: Date;
 }
 
 /**
@@ -43,13 +45,14 @@ export async function finishJobsIfDone(tx: Prisma.TransactionClient, jobs: reado
         ELSE finished_at END,
       model_name = CASE WHEN model_name = '' THEN input.new_model_name ELSE model_name END,
       model_variant = CASE WHEN model_variant = '' THEN input.new_model_variant ELSE model_variant END,
-      started_at = COALESCE(started_at, now()),
+      started_at = COALESCE(started_at, input.new_started_at, now()),
       updated_at = now()
     FROM unnest(
       ${jobs.map((job) => job.jobId)}::uuid[],
       ${jobs.map((job) => job.model.name)}::text[],
-      ${jobs.map((job) => job.model.variant)}::text[]
-    ) AS input (job_id, new_model_name, new_model_variant)
+      ${jobs.map((job) => job.model.variant)}::text[],
+      ${jobs.map((job) => job.startedAt?.toISOString() ?? null)}::timestamptz[]
+    ) AS input (job_id, new_model_name, new_model_variant, new_started_at)
     WHERE jobs.id = input.job_id
     RETURNING jobs.id::text AS id, jobs.status::text AS status`;
   return new Map(rows.map((row) => [row.id, row.status]));

@@ -46,9 +46,12 @@ export class JobMissingError extends Error {
 export class ResultWriter {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Stores the outcomes of some items of one job; see the class comment for the guarantees. */
-  async write(jobId: string, data: KindOutcomes, model: { name: string; variant: string }): Promise<WriteSummary> {
-    const [result] = await this.writeMany([{ jobId, data, model }]);
+  /**
+   * Stores the outcomes of some items of one job; see the class comment for the guarantees.
+   * `startedAt` is when the worker began a job that was never marked running (see JobWrite).
+   */
+  async write(jobId: string, data: KindOutcomes, model: { name: string; variant: string }, startedAt?: Date): Promise<WriteSummary> {
+    const [result] = await this.writeMany([{ jobId, data, model, ...(startedAt === undefined ? {} : { startedAt }) }]);
     if (result instanceof JobMissingError) throw result;
     return result!;
   }
@@ -85,6 +88,11 @@ export interface JobWrite {
   jobId: string;
   data: KindOutcomes;
   model: { name: string; variant: string };
+  /**
+   * When the worker began the job. Single-sentence jobs skip the "running" update to save a
+   * write, so without it their start time would be the time of this write.
+   */
+  startedAt?: Date;
 }
 
 /** Writes the outcomes of jobs whose rows this transaction has locked; one statement per step. */
