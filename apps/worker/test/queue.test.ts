@@ -3,11 +3,12 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, deleteRedisKeys, type TestDatabase } from "@maskfill/core/testing";
+import type { TestDatabase } from "@maskfill/core/testing";
 import { CorpusFileError } from "@maskfill/core/corpus";
-import { CORPUS_QUEUE, INTERACTIVE_QUEUE, MaskfillProducer, createLogger, type MaskfillConfig } from "@maskfill/core/queue";
-import { WorkerService } from "../src/service/worker-service.ts";
-import { BUNDLED_MODEL_DIR, TINY_MODEL_DIR, testConfig, uniquePrefix, waitFor } from "./helpers.ts";
+import { CORPUS_QUEUE, INTERACTIVE_QUEUE, type MaskfillConfig, type MaskfillProducer } from "@maskfill/core/queue";
+import type { WorkerService } from "../src/service/worker-service.ts";
+import { BUNDLED_MODEL_DIR, TINY_MODEL_DIR, waitFor } from "./helpers.ts";
+import { startWorkerStack, type WorkerStack } from "./worker-stack.ts";
 
 interface GoldenLine {
   text: string;
@@ -36,24 +37,20 @@ function corpusStream(lines: string[]): Readable {
 }
 
 describe("queue round trip with one worker", () => {
+  let stack: WorkerStack;
   let db: TestDatabase;
   let config: MaskfillConfig;
   let worker: WorkerService;
   let producer: MaskfillProducer;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     // A long batch wait makes concurrent requests share a batch deterministically.
-    config = testConfig(db.url, uniquePrefix("queue"), { MASKFILL_BATCH_WAIT_MS: "150", MASKFILL_CHUNK_SIZE: "4" });
-    worker = await WorkerService.start(config, createLogger("test-worker", "silent"));
-    producer = MaskfillProducer.connect(config);
+    stack = await startWorkerStack("queue", { MASKFILL_BATCH_WAIT_MS: "150", MASKFILL_CHUNK_SIZE: "4" });
+    ({ db, config, worker, producer } = stack);
   });
 
   afterAll(async () => {
-    await producer?.close();
-    await worker?.stop("test finished");
-    await deleteRedisKeys(config.queuePrefix);
-    await db?.drop();
+    await stack?.close();
   });
 
   it("returns and stores a sentence result", async () => {

@@ -1,28 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Engine, type ScoreResult } from "@maskfill/core/engine";
-import { createTestDatabase, deleteRedisKeys, type TestDatabase } from "@maskfill/core/testing";
-import { MaskfillProducer, createLogger, type MaskfillConfig } from "@maskfill/core/queue";
-import { WorkerService } from "../src/service/worker-service.ts";
-import { TINY_MODEL_DIR, testConfig, uniquePrefix, waitFor } from "./helpers.ts";
+import type { MaskfillProducer } from "@maskfill/core/queue";
+import type { WorkerService } from "../src/service/worker-service.ts";
+import { TINY_MODEL_DIR, waitFor } from "./helpers.ts";
+import { startWorkerStack, type WorkerStack } from "./worker-stack.ts";
 
 describe("long score requests in the worker's batcher", () => {
-  let db: TestDatabase;
-  let config: MaskfillConfig;
+  let stack: WorkerStack;
   let worker: WorkerService;
   let producer: MaskfillProducer;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    config = testConfig(db.url, uniquePrefix("score-parts"), { MASKFILL_TOKEN_BUDGET: "2048", MASKFILL_BATCH_WAIT_MS: "5" });
-    worker = await WorkerService.start(config, createLogger("test-worker", "silent"));
-    producer = MaskfillProducer.connect(config);
+    stack = await startWorkerStack("score-parts", { MASKFILL_TOKEN_BUDGET: "2048", MASKFILL_BATCH_WAIT_MS: "5" });
+    ({ worker, producer } = stack);
   });
 
   afterAll(async () => {
-    await producer?.close();
-    await worker?.stop("test finished");
-    await deleteRedisKeys(config.queuePrefix);
-    await db?.drop();
+    await stack?.close();
   });
 
   it("lets a fill-mask run between parts", async () => {

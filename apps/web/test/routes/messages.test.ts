@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as jobsRoute from "../../src/app/api/jobs/route.ts";
 import * as uploadsRoute from "../../src/app/api/uploads/route.ts";
 import { SESSION_COOKIE } from "../../src/server/auth/session-cookie.ts";
-import { describeScoreError, excerptOf } from "../../src/server/score-errors.ts";
+import { excerptOf } from "@maskfill/core/scoring";
+import { describeScoreError } from "../../src/server/score-errors.ts";
 import { translatorFor } from "../../src/i18n/translate.ts";
 import { apiRequest, errorOf, startRouteHarness, type RouteHarness } from "./harness.ts";
 

@@ -1,5 +1,6 @@
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { withinTime } from "./within-time.ts";
 
 /**
  * Ends a Redis connection that BullMQ queues share, then closes the queues.
@@ -24,17 +25,4 @@ export async function closeSharedConnection(redis: Redis, queues: readonly Queue
   if (redis.status !== "reconnecting") await withinTime(started, timeoutMs);
 
   for (const queue of queues) await queue.close();
-}
-
-/** Resolves with the promise's value, or with undefined once `timeoutMs` has passed. */
-async function withinTime<T>(promise: Promise<T>, timeoutMs: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

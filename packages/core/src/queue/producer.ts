@@ -12,6 +12,7 @@ import type { PrismaClient } from "../db/generated/client.ts";
 import type { FillMaskResult, Outcome, ScoreResult } from "../engine/types.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { closeSharedConnection } from "./close-shared-connection.ts";
+import { withinTime } from "./within-time.ts";
 import { logConnectionErrors } from "./connection-log.ts";
 import { chunkJobName, jobCatalog, kindOptions, type JobKind, type KindOptions } from "./catalog.ts";
 import { loadModelMessageSchema, type LoadModelMessage } from "./control.ts";
@@ -326,7 +327,7 @@ export class MaskfillProducer {
       const closing = opened.events.close().catch((error: unknown) => {
         this.logger.warn({ connection: `events:${INTERACTIVE_QUEUE}`, err: errorMessage(error) }, "Closing the queue events connection failed");
       });
-      await Promise.race([closing, new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+      await withinTime(closing, timeoutMs);
     }
     await closeSharedConnection(this.redis, [this.interactive, this.corpus], timeoutMs);
     if (this.ownsPrisma) await this.prisma.$disconnect();

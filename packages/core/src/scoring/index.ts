@@ -1,6 +1,7 @@
 export { scoreTexts, DEFAULT_SCORE_CHUNK_TOKENS, type ScoringModel, type ScoringOptions } from "./score-texts.ts";
 export { prepareScore, SCORE_VARIANTS, DEFAULT_MAX_SCORED_TOKENS, type PreparedScore, type ScoreLimits } from "./prepare-score.ts";
 export { planScoreWindows, type ScoreWindow } from "./score-windows.ts";
+export { excerptOf } from "./excerpt.ts";
 export { mergeScoreParts, summarizeTokenScores } from "./score-parts.ts";
 export {
   CorpusSummaryBuilder,

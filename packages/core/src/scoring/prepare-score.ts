@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { MaskedTextTokenizer } from "../engine/masked-text-tokenizer.ts";
 import type { Outcome, ScoreRequest, ScoreVariant } from "../engine/types.ts";
 import { planScoreWindows, type ScoreWindow } from "./score-windows.ts";
+import { excerptOf } from "./excerpt.ts";
 
 /** The score variants, in the order the CLI and docs list them. */
 export const SCORE_VARIANTS: readonly ScoreVariant[] = ["original", "within_word_l2r"];
@@ -50,11 +51,6 @@ function fail(code: string, message: string): Outcome<PreparedScore> {
   return { ok: false, error: { code, message } };
 }
 
-/** Quotes a text for a message, cut to 77 code points and "..." when longer than 80, so an emoji is never split. */
-function quote(text: string): string {
-  const codePoints = Array.from(text);
-  return JSON.stringify(codePoints.length > 80 ? `${codePoints.slice(0, 77).join("")}...` : text);
-}
 
 /**
  * Validates and encodes one score request. Every problem becomes an error outcome for this
@@ -83,7 +79,7 @@ export function prepareScore(request: ScoreRequest, tokenizer: MaskedTextTokeniz
   if (contentIds.length > limits.maxScoredTokens) {
     return fail(
       "text_too_long",
-      `${quote(text)} has ${contentIds.length} tokens; at most ${limits.maxScoredTokens} can be scored per text. Split it into sentences and score them separately.`,
+      `${JSON.stringify(excerptOf(text))} has ${contentIds.length} tokens; at most ${limits.maxScoredTokens} can be scored per text. Split it into sentences and score them separately.`,
     );
   }
 

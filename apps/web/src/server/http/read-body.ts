@@ -102,11 +102,12 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
 
 /**
  * Parses a URL's query string with a zod schema; a repeated key keeps its first value. Every value
- * must be valid UTF-8 once percent-decoded (400 `invalid_utf8`; URLSearchParams would turn the
- * bad bytes into U+FFFD and search for that) and pass the corpus text rules (400
- * `control_character`), both naming the parameter, because Postgres rejects NUL in text and a
- * route may already have started streaming when it queries. Keys in `ownCharacterRules` skip the
- * text rules because their schema applies stricter ones with its own message (file names).
+ * must be valid UTF-8 once percent-decoded (400 `invalid_utf8`), because URLSearchParams would turn
+ * the bad bytes into U+FFFD and a search would look for that. Every value must also pass the corpus
+ * text rules (400 `control_character`), because Postgres rejects NUL in text and a route may already
+ * have started streaming when it queries. Both errors name the parameter. Keys in
+ * `ownCharacterRules` skip the text rules because their schema applies stricter ones with its own
+ * message (file names).
  */
 export function readQuery<S extends z.ZodType>(request: Request, schema: S, ownCharacterRules: readonly string[] = []): z.output<S> {
   const url = new URL(request.url);
@@ -122,33 +123,24 @@ export function readQuery<S extends z.ZodType>(request: Request, schema: S, ownC
 
 /** Throws 400 `invalid_utf8` naming the first query parameter whose percent-decoded bytes are not UTF-8. */
 function assertQueryUtf8(search: string): void {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
   for (const pair of search.replace(/^\?/, "").split("&")) {
     const [rawKey = "", rawValue = ""] = pair.split("=", 2);
-    for (const raw of [rawKey, rawValue]) {
-      try {
-        decoder.decode(percentDecodedBytes(raw));
-      } catch (error) {
-        const field = new TextDecoder().decode(percentDecodedBytes(rawKey));
-        throw new ApiError(400, "invalid_utf8", "errors.queryInvalidUtf8", { field }, { field, retryable: false, cause: error });
-      }
-    }
+    if (isUtf8Component(rawKey) && isUtf8Component(rawValue)) continue;
+    const field = new URLSearchParams(`${rawKey}=`).keys().next().value ?? rawKey;
+    throw new ApiError(400, "invalid_utf8", "errors.queryInvalidUtf8", { field }, { field, retryable: false });
   }
 }
 
-/** Returns the bytes of a form-encoded component: "+" is a space and "%XX" one byte; a malformed "%" stays as is. */
-function percentDecodedBytes(raw: string): Uint8Array {
-  const bytes: number[] = [];
-  const encoded = new TextEncoder().encode(raw.replace(/\+/g, " "));
-  for (let i = 0; i < encoded.length; i += 1) {
-    const byte = encoded[i]!;
-    const hex = byte === 0x25 && i + 2 < encoded.length ? String.fromCharCode(encoded[i + 1] ?? 0, encoded[i + 2] ?? 0) : "";
-    if (/^[0-9a-fA-F]{2}$/.test(hex)) {
-      bytes.push(Number.parseInt(hex, 16));
-      i += 2;
-    } else {
-      bytes.push(byte);
-    }
+/**
+ * Returns whether a form-encoded component decodes to valid UTF-8. decodeURIComponent rejects
+ * both invalid UTF-8 and a "%" without two hex digits, which URLSearchParams keeps as it is, so
+ * such a "%" is escaped first.
+ */
+function isUtf8Component(raw: string): boolean {
+  try {
+    decodeURIComponent(raw.replace(/%(?![0-9a-fA-F]{2})/g, "%25"));
+    return true;
+  } catch {
+    return false;
   }
-  return Uint8Array.from(bytes);
 }
