@@ -9,7 +9,7 @@ export class TcpProxy {
   private holding = false;
   /** Connections closed at once because the proxy was paused. */
   rejectedConnections = 0;
-  /** Connections accepted and left unanswered because the proxy holds connections. */
+  /** Connections accepted and left without a reply while the proxy was in hold mode. */
   heldConnections = 0;
   /** Connections forwarded to the target port. */
   forwardedConnections = 0;
@@ -51,7 +51,7 @@ export class TcpProxy {
   }
 
   /**
-   * Accepts new connections and never answers them, like a server that hangs after the TCP
+   * Accepts new connections and never replies to them, like a server that hangs after the TCP
    * handshake. A held connection closes when its client closes it.
    */
   async hold(): Promise<void> {

@@ -30,7 +30,7 @@ export function enforceScoreSentenceLimits(sentences: readonly string[]): void {
  * Queues one `score` job per sentence at once and waits for all of them. Engine errors (such as
  * a sentence over the token limit) come back as failed entries, so one bad sentence does not
  * hide the others. A timeout or a queue failure rejects the whole call with the ApiError of the
- * predict route, because then no result is complete. `t` translates the engine errors it knows.
+ * predict route, because then no result is complete. `t` translates the engine errors that have a catalog entry.
  */
 export async function scoreSentences(
   producer: MaskfillProducer,

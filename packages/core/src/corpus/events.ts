@@ -16,7 +16,7 @@ export interface CorpusSkippedEvent {
 
 /**
  * A row that was skipped because it is invalid; the rows after it are still parsed. `code` is
- * one of CORPUS_ERROR_CODES, `params` holds the values of that code, and `message` is an English
+ * one of CORPUS_ERROR_CODES, `params` contains the values of that code, and `message` is an English
  * sentence that names the line and the value, with the fix.
  */
 export type CorpusErrorEvent = { type: "error" } & LocatedRowProblem;

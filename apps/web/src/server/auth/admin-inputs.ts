@@ -37,6 +37,6 @@ const ID_MESSAGE_KEYS: Record<"user" | "token", MessageKey> = { user: "auth.inva
 /** Returns a user or token id from a route path; throws 400 `invalid_input` on `id` unless it is a UUID. */
 export function parseAdminId(value: string, kind: "user" | "token"): string {
   if (z.uuid().safeParse(value).success) return value;
-  const shown = value.length > MAX_ECHOED_ID ? `${value.slice(0, MAX_ECHOED_ID)}...` : value;
-  throw new ApiError(400, "invalid_input", ID_MESSAGE_KEYS[kind], { id: shown }, { field: "id", retryable: false });
+  const echoed = value.length > MAX_ECHOED_ID ? `${value.slice(0, MAX_ECHOED_ID)}...` : value;
+  throw new ApiError(400, "invalid_input", ID_MESSAGE_KEYS[kind], { id: echoed }, { field: "id", retryable: false });
 }
